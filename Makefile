@@ -1,0 +1,59 @@
+# Hramada: `make demo` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+CHROMIUM ?= /usr/bin/chromium
+# The browser and PostgreSQL runs are skipped only when explicitly asked (SKIP_E2E=1) or PostgreSQL is absent.
+PG_URL ?= $(filter postgres%,$(DATABASE_URL))
+
+.PHONY: demo test install lint unit unit-pg e2e messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL HRAMADA_ENV=production SECRET_KEY=check-deploy-$(shell head -c 32 /dev/urandom | sha256sum | cut -c1-50) \
+		ALLOWED_HOSTS=hramada.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+unit: $(STAMP)
+	env -u DATABASE_URL $(VENV)/bin/pytest -q -m "not e2e" hramada
+
+unit-pg: $(STAMP)
+	@if [ -n "$(PG_URL)" ]; then \
+		echo "== the same suite on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_FOR_TESTS) $(VENV)/bin/pytest -q -m "not e2e" hramada; \
+	else echo "== DATABASE_URL does not point at PostgreSQL: PostgreSQL run skipped"; fi
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+e2e: $(STAMP) $(CHROMIUM)
+	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VENV)/bin/pytest -q -m e2e e2e
+
+test: lint unit unit-pg e2e
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l be -l ru -l en --no-obsolete --ignore '.venv/*' --ignore 'e2e/*' \
+		--ignore 'bench/*' --ignore 'staticfiles/*' --ignore '*/tests/*'
+	$(PY) manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) staticfiles

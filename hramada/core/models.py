@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .ids import new_public_id
+
+
+class BaseModel(models.Model):
+    """Timestamps and a public ULID for URLs; every domain model inherits it."""
+
+    public_id = models.CharField(max_length=26, unique=True, default=new_public_id, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only audit log: who did what to which object, and in whose scope.
+
+    ``scope`` is the object whose owners may read the entry (usually an organisation); ``target`` is
+    the object changed. Both are generic so lower apps never import higher ones.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    scope_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scope_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["scope_type", "scope_id", "-created_at"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.pop("_pseudonymise", False):
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)

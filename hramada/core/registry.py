@@ -1,0 +1,19 @@
+"""Extension points that let higher apps add to pages owned by lower ones.
+
+Each registered callable returns a dict {"title", "template", "items", "more_url", "empty"} or None.
+"""
+
+from collections.abc import Callable
+
+home_sections: list[tuple[int, Callable]] = []  # (order, fn(request))
+manage_sections: list[tuple[int, Callable]] = []  # (order, fn(request)) on the organiser dashboard
+
+
+def register_home_section(order: int, fn: Callable) -> None:
+    home_sections.append((order, fn))
+    home_sections.sort(key=lambda pair: pair[0])
+
+
+def register_manage_section(order: int, fn: Callable) -> None:
+    manage_sections.append((order, fn))
+    manage_sections.sort(key=lambda pair: pair[0])

@@ -1,0 +1,19 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  function init(root) {
+    root.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
+      el.addEventListener("change", function () { el.form.submit(); });
+    });
+    // Place pickers: reveal the type-ahead box that refills the select through htmx.
+    root.querySelectorAll("[data-picker-search]").forEach(function (el) { el.hidden = false; });
+    root.querySelectorAll("[data-confirm]").forEach(function (el) {
+      el.addEventListener("submit", function (ev) {
+        if (!window.confirm(el.getAttribute("data-confirm"))) { ev.preventDefault(); }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (ev) { init(ev.target); });
+})();

@@ -1,0 +1,328 @@
+"""Build the demo data set described by the NGO's news feed (see docs/demo.md). Idempotent."""
+
+import random
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from hramada.orgs import services as org_services
+from hramada.orgs.models import Membership, Organisation, Role
+from hramada.people import services as people_services
+from hramada.people.models import Gender, Person, User
+from hramada.places import services as place_services
+from hramada.places.models import Community, Country, Settlement
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+DEMO_PASSWORD = "hramada-demo-2026"  # noqa: S105 - printed for the demo on purpose
+
+LOGINS = [
+    # email, display name, platform staff, (organisation slug, role)
+    ("admin@hramada.local", "Platform Admin", True, None),
+    ("organiser@hramada.local", "Svetlana Zinkevich", False, ("oeec", Role.OWNER)),
+    ("manager@hramada.local", "Ivan Shchadranok", False, ("interakcia", Role.OWNER)),
+    ("expert@hramada.local", "Alena Expert", False, ("oeec", Role.EXPERT)),
+    ("citizen@hramada.local", "Marina Alekseenko", False, None),
+]
+
+ORGANISATIONS = [
+    {
+        "slug": "oeec",
+        "kind": Organisation.Kind.EDUCATION,
+        "name_en": "Office for European Expertise and Communications",
+        "name_be": "Офіс еўрапейскай экспертызы і камунікацый",
+        "name_ru": "Офис европейской экспертизы и коммуникаций",
+        "description_en": "Works in the regions of Belarus developing and supporting local communities: "
+        "the Leadership in Local Communities programme, the March Meetings civil-society forum, local "
+        "initiatives such as Sport Region, and co-sponsorship of the Social Weekend contest.",
+        "description_be": "Працуе ў рэгіёнах Беларусі, развіваючы і падтрымліваючы мясцовыя супольнасці: "
+        "праграма «Лідарства ў мясцовых супольнасцях», форум «Сакавіцкія сустрэчы», мясцовыя ініцыятывы.",
+        "description_ru": "Работает в регионах Беларуси, развивая и поддерживая местные сообщества: "
+        "программа «Лидерство в местных сообществах», форум «Мартовские встречи», местные инициативы.",
+        "website": "https://oeec.example.org",
+        "contact_email": "info@oeec.example.org",
+        "settlement": "Minsk",
+    },
+    {
+        "slug": "interakcia",
+        "kind": Organisation.Kind.NGO,
+        "name_en": "Interakcia Foundation",
+        "name_be": "Фонд «Інтэракцыя»",
+        "name_ru": "Фонд «Интеракция»",
+        "description_en": "A foundation supporting international technical cooperation and civil-society projects.",
+        "settlement": "Minsk",
+    },
+    {
+        "slug": "social-weekend",
+        "kind": Organisation.Kind.NGO,
+        "name_en": "Social Weekend team",
+        "name_be": "Каманда Social Weekend",
+        "name_ru": "Команда Social Weekend",
+        "description_en": "Runs the Social Weekend contest of social projects.",
+        "settlement": "Minsk",
+    },
+    {
+        "slug": "realtby",
+        "kind": Organisation.Kind.SPONSOR,
+        "name_en": "RealtBy",
+        "description_en": "Funded the winner of the category “We build the world around us”.",
+        "settlement": "Minsk",
+    },
+    {
+        "slug": "mstislavl-executive-committee",
+        "kind": Organisation.Kind.AUTHORITY,
+        "name_en": "Mstislavl District Executive Committee",
+        "name_be": "Мсціслаўскі раённы выканаўчы камітэт",
+        "name_ru": "Мстиславский районный исполнительный комитет",
+        "settlement": "Mstislavl",
+    },
+    {
+        "slug": "eu-delegation",
+        "kind": Organisation.Kind.DONOR,
+        "name_en": "EU-funded cooperation programme",
+        "description_en": "A donor of multi-country projects in Armenia, Belarus and Moldova.",
+    },
+]
+
+COMMUNITIES = [
+    {
+        "settlement": "Bashni",
+        "name_en": "Bashni village",
+        "name_be": "Вёска Башні",
+        "name_ru": "Деревня Башни",
+        "summary_en": "“Bashni — willpower and strength of mind”: a village that built its brand around sport.",
+        "summary_be": "«Башні — сіла волі і сіла духу»: вёска, якая пабудавала свой брэнд вакол спорту.",
+        "summary_ru": "«Башни — сила воли и сила духа»: деревня, построившая свой бренд вокруг спорта.",
+        "story_en": "Bashni promoted itself by taking part in the project “Bashni — willpower and strength of "
+        "mind”, which won the category “We build the world around us” of the 4th Social Weekend contest. "
+        "The project draws children to sport and physical culture.",
+        "leader": ("Marina Alekseenko", "programme alumna, community leader"),
+    },
+    {
+        "settlement": "Hodosy",
+        "name_en": "Hodosy agro-town",
+        "name_be": "Аграгарадок Ходасы",
+        "name_ru": "Агрогородок Ходосы",
+        "summary_en": "A small community making its own brand, right before our eyes.",
+        "story_en": "Aleksandr Semenov, a participant of the Leadership in Local Communities programme, works "
+        "here on community development and the village brand.",
+        "leader": ("Aleksandr Semenov", "programme alumnus, community leader"),
+    },
+    {
+        "settlement": "Mstislavl",
+        "name_en": "Mstislavl sports community",
+        "name_be": "Спартыўная супольнасць Мсціслава",
+        "name_ru": "Спортивное сообщество Мстиславля",
+        "summary_en": "Coaches, PE teachers and volunteers of the Sport Region initiative.",
+    },
+    {
+        "settlement": "Minsk",
+        "neighbourhood": "Uručča",
+        "name_en": "Uručča neighbours",
+        "name_be": "Суседзі Уручча",
+        "name_ru": "Соседи Уручья",
+        "summary_en": "Residents of a Minsk neighbourhood who look after their yards together.",
+    },
+    {
+        "settlement": "Polotsk",
+        "name_en": "Polotsk youth initiative",
+        "name_be": "Моладзевая ініцыятыва Полацка",
+    },
+    {"settlement": "Pinsk", "name_en": "Pinsk women's club", "name_ru": "Пинский женский клуб"},
+]
+
+FIRST = [
+    "Alena",
+    "Volha",
+    "Hanna",
+    "Maryia",
+    "Tatsiana",
+    "Iryna",
+    "Natallia",
+    "Sviatlana",
+    "Katsiaryna",
+    "Yuliya",
+    "Darya",
+    "Liudmila",
+    "Aliaksandr",
+    "Siarhei",
+    "Andrei",
+    "Dzmitry",
+    "Pavel",
+    "Ihar",
+    "Yauhen",
+    "Uladzimir",
+]
+LAST_F = [
+    "Kavalenka",
+    "Shautsova",
+    "Novik",
+    "Karpovich",
+    "Ramanava",
+    "Kuzmich",
+    "Bahdanava",
+    "Lysenka",
+    "Marozava",
+    "Zhuk",
+    "Sidarenka",
+]
+LAST_M = [
+    "Kavalenka",
+    "Shautsou",
+    "Novik",
+    "Karpovich",
+    "Ramanau",
+    "Kuzmich",
+    "Bahdanau",
+    "Lysenka",
+    "Marozau",
+    "Zhuk",
+    "Sidarenka",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (organisations, places, communities, people and demo logins). Idempotent."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            place_services.sync_regions()
+            self._settlements()
+            people = self._logins()
+            orgs = self._organisations(people)
+            self._memberships(people, orgs)
+            self._communities(people)
+            self._participants()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
+        for email, name, staff, org in LOGINS:
+            what = (
+                "platform staff"
+                if staff
+                else (f"{org[1]} of {org[0]}" if org else "resident, no organisation")
+            )
+            self.stdout.write(f"  {email:<28} {name:<22} {what}")
+        self.stdout.write(
+            "Organiser pages ask each login to set up two-factor authentication (any TOTP app)."
+        )
+
+    def _settlements(self):
+        text = (DATA / "settlements.csv").read_text()
+        names = [line.split(",")[4] for line in text.splitlines()[1:]]
+        if Settlement.objects.filter(name_en__in=names).count() == len(names):
+            return
+        report = place_services.import_settlements(actor=None, text=text)
+        if report.errors:
+            raise RuntimeError(f"demo settlements: {report.errors}")
+
+    def _settlement(self, name_en):
+        return Settlement.objects.get(name_en=name_en)
+
+    def _logins(self):
+        people = {}
+        for email, name, staff, _org in LOGINS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email, password=DEMO_PASSWORD, is_staff=staff, is_superuser=staff
+                )
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            person = people_services.ensure_person(user)
+            if person.display_name != name:
+                person.display_name = name
+                person.save(update_fields=["display_name"])
+            people[name] = person
+        citizen = people["Marina Alekseenko"]
+        if citizen.home_settlement_id is None:
+            people_services.update_profile(
+                person=citizen,
+                actor=citizen.user,
+                display_name=citizen.display_name,
+                home_settlement=self._settlement("Bashni"),
+                preferred_language="be",
+            )
+        return people
+
+    def _organisations(self, people):
+        orgs = {}
+        belarus = Country.objects.get(code="BY")
+        for spec in ORGANISATIONS:
+            spec = dict(spec)
+            slug = spec.pop("slug")
+            settlement = spec.pop("settlement", None)
+            org = Organisation.objects.filter(slug=slug).first()
+            if org is None:
+                org = org_services.create_organisation(
+                    actor=None,
+                    slug=slug,
+                    country=belarus,
+                    settlement=self._settlement(settlement) if settlement else None,
+                    **spec,
+                )
+            orgs[slug] = org
+        return orgs
+
+    def _memberships(self, people, orgs):
+        by_email = {email: name for email, name, _s, _o in LOGINS}
+        for email, _name, _staff, org in LOGINS:
+            if org:
+                Membership.objects.get_or_create(
+                    organisation=orgs[org[0]], person=people[by_email[email]], defaults={"role": org[1]}
+                )
+
+    def _communities(self, people):
+        for spec in COMMUNITIES:
+            spec = dict(spec)
+            settlement = self._settlement(spec.pop("settlement"))
+            leader = spec.pop("leader", None)
+            community = Community.objects.filter(settlement=settlement, name_en=spec["name_en"]).first()
+            if community is None:
+                community = place_services.save_community(actor=None, settlement=settlement, **spec)
+            if leader:
+                person = people.get(leader[0]) or Person.objects.filter(display_name=leader[0]).first()
+                if person is None:
+                    person = people_services.create_person(
+                        actor=None, display_name=leader[0], home_settlement=settlement
+                    )
+                if not community.leaders.filter(person=person).exists():
+                    place_services.set_leader(
+                        actor=None, community=community, person=person, role=leader[1], shown_publicly=True
+                    )
+
+    def _participants(self):
+        """220 forum participants from the 40 demo locations, most without a login."""
+        if Person.objects.filter(source=Person.Source.IMPORT).count() >= 220:
+            return
+        rng = random.Random(2017)  # the March Meetings year: the same people on every run
+        settlements = list(Settlement.objects.order_by("name_en"))
+        existing = set(
+            Person.objects.filter(source=Person.Source.IMPORT).values_list("display_name", flat=True)
+        )
+        n = 0
+        while len(existing) < 220:
+            woman = rng.random() < 0.68  # the seed: women are more involved in local issues
+            first = rng.choice(FIRST[:12] if woman else FIRST[12:])
+            last = rng.choice(LAST_F if woman else LAST_M)
+            name = f"{first} {last}"
+            if name in existing:
+                name = f"{first} {last} ({n})"
+            n += 1
+            if name in existing:
+                continue
+            person = people_services.create_person(
+                actor=None,
+                display_name=name,
+                home_settlement=settlements[len(existing) % len(settlements)],
+                source=Person.Source.IMPORT,
+            )
+            if rng.random() < 0.6:
+                people_services.set_sensitive_field(
+                    person=person,
+                    actor=None,
+                    field="gender",
+                    value=Gender.WOMAN if woman else Gender.MAN,
+                    consent=True,
+                )
+            existing.add(name)

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+
+from .models import Invitation, Membership, Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TranslationAdmin):
+    list_display = ["name", "kind", "country", "is_public"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name_be", "name_ru", "name_en", "slug"]
+    autocomplete_fields = ["settlement"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "created_at", "accepted_at", "revoked_at"]
+    readonly_fields = ["token_hash"]

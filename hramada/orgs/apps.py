@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgsConfig(AppConfig):
+    name = "hramada.orgs"
+    label = "orgs"
+    verbose_name = _("Organisations")
+
+    def ready(self):
+        from hramada.core import personal_data
+        from hramada.core.registry import register_home_section, register_manage_section
+
+        from . import selectors, services
+
+        personal_data.register(
+            "memberships", export=services.export_memberships, erase=services.erase_memberships
+        )
+        register_home_section(60, selectors.home_section)
+        register_manage_section(10, selectors.manage_section)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from .views import manage, public
+
+app_name = "orgs"
+urlpatterns = [
+    path("organisations/", public.organisation_list, name="list"),
+    path("organisations/<slug:slug>/", public.organisation_detail, name="detail"),
+    path("invitations/<str:token>/", manage.accept_invitation, name="accept_invitation"),
+    path("manage/organisations/<slug:slug>/", manage.edit, name="edit"),
+    path("manage/organisations/<slug:slug>/members/", manage.members, name="members"),
+    path(
+        "manage/organisations/<slug:slug>/members/<int:membership_id>/",
+        manage.member_role,
+        name="member_role",
+    ),
+    path(
+        "manage/organisations/<slug:slug>/invitations/<str:public_id>/revoke/",
+        manage.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("manage/organisations/<slug:slug>/audit/", manage.audit_log, name="audit"),
+]

@@ -1,0 +1,155 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hramada.core.models import BaseModel
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. Everything about the human being lives on their ``Person``."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    is_staff = models.BooleanField(
+        _("platform staff"), default=False, help_text=_("Can use the administration site.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def display_name(self) -> str:
+        person = getattr(self, "person", None)
+        return person.display_name if person else self.email.split("@")[0]
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("woman")
+    MAN = "man", _("man")
+    OTHER = "other", _("another gender")
+
+
+class Disability(models.TextChoices):
+    NONE = "none", _("no disability")
+    YES = "yes", _("a person with a disability")
+
+
+class Person(BaseModel):
+    """Anyone the organisation works with, with or without a login (staff enter people from paper lists).
+
+    Sensitive fields (gender, birth year, disability) are stored only with consent, and withdrawing
+    consent clears them; ``*_consent_at`` says when consent was given.
+    """
+
+    class Source(models.TextChoices):
+        SELF = "self", _("signed up")
+        STAFF = "staff", _("entered by staff")
+        IMPORT = "import", _("imported")
+
+    user = models.OneToOneField(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    display_name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail"), blank=True)
+    home_settlement = models.ForeignKey(
+        "places.Settlement",
+        verbose_name=_("home settlement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="residents",
+    )
+    home_community = models.ForeignKey(
+        "places.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
+
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    gender_consent_at = models.DateTimeField(null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_year_consent_at = models.DateTimeField(null=True, blank=True)
+    disability = models.CharField(_("disability"), max_length=10, choices=Disability.choices, blank=True)
+    disability_consent_at = models.DateTimeField(null=True, blank=True)
+
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gender="") | models.Q(gender_consent_at__isnull=False),
+                name="person_gender_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(birth_year__isnull=True) | models.Q(birth_year_consent_at__isnull=False),
+                name="person_birth_year_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(disability="") | models.Q(disability_consent_at__isnull=False),
+                name="person_disability_needs_consent",
+            ),
+        ]
+
+    def __str__(self):
+        if self.erased_at:
+            return str(_("Former participant"))
+        return self.display_name
+
+
+class ConsentRecord(models.Model):
+    """History of consent given and withdrawn, kept for accountability (what, when, which purpose text)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    field = models.CharField(max_length=40)
+    given = models.BooleanField()
+    purpose = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.field} {'given' if self.given else 'withdrawn'} {self.at:%Y-%m-%d}"

@@ -1,0 +1,200 @@
+"""Every change to people and their logins goes through these functions."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hramada.core import audit, personal_data
+from hramada.core.errors import DomainError
+
+from .consent import SENSITIVE_FIELDS
+from .models import ConsentRecord, Person, User
+
+
+def ensure_person(user: User) -> Person:
+    """Every login has exactly one Person; create it on first need, named after the e-mail's local part."""
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        person = Person.objects.create(
+            user=user,
+            display_name=user.email.split("@")[0][:120],
+            email=user.email,
+            source=Person.Source.SELF,
+        )
+    return person
+
+
+@transaction.atomic
+def create_person(
+    *, actor, display_name: str, email: str = "", home_settlement=None, source=Person.Source.STAFF
+):
+    """Record a person who may have no login (entered by staff from a phone call or a paper list)."""
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise DomainError(_("A name is required."), field="display_name")
+    person = Person.objects.create(
+        display_name=display_name, email=email.strip().lower(), home_settlement=home_settlement, source=source
+    )
+    audit.record(actor=actor, action="people.person.created", target=person, data={"source": source})
+    return person
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    person: Person,
+    actor,
+    display_name: str,
+    home_settlement=None,
+    home_community=None,
+    preferred_language="",
+) -> Person:
+    """Change the non-sensitive profile; the community, if given, must lie in the home settlement."""
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise DomainError(_("A name is required."), field="display_name")
+    if (
+        home_community is not None
+        and home_settlement is not None
+        and home_community.settlement_id != home_settlement.pk
+    ):
+        raise DomainError(_("This community is not in the settlement you chose."), field="home_community")
+    if home_community is not None and home_settlement is None:
+        home_settlement = home_community.settlement
+    person.display_name = display_name
+    person.home_settlement = home_settlement
+    person.home_community = home_community
+    person.preferred_language = preferred_language
+    person.save()
+    audit.record(actor=actor, action="people.profile.updated", target=person)
+    return person
+
+
+@transaction.atomic
+def set_sensitive_field(*, person: Person, actor, field: str, value, consent: bool) -> Person:
+    """Store a sensitive value only with consent; withdrawing consent clears the value at once."""
+    if field not in SENSITIVE_FIELDS:
+        raise ValueError(f"{field} is not a sensitive field")
+    empty = None if field == "birth_year" else ""
+    has_value = value not in (None, "")
+    if has_value and not consent:
+        raise DomainError(
+            _("Tick the consent box to store this, or leave the field empty."),
+            field=field,
+        )
+    if field == "birth_year" and has_value:
+        this_year = timezone.now().year
+        if not (this_year - 110 <= int(value) <= this_year - 10):
+            raise DomainError(
+                _("Enter a birth year between %(a)s and %(b)s.")
+                % {"a": this_year - 110, "b": this_year - 10},
+                field=field,
+            )
+    consent_attr = f"{field}_consent_at"
+    had_consent = getattr(person, consent_attr) is not None
+    keep = consent and has_value
+    setattr(person, field, value if keep else empty)
+    setattr(person, consent_attr, (getattr(person, consent_attr) or timezone.now()) if keep else None)
+    person.save(update_fields=[field, consent_attr, "updated_at"])
+    if keep != had_consent:
+        ConsentRecord.objects.create(
+            person=person, field=field, given=keep, purpose=str(SENSITIVE_FIELDS[field])
+        )
+        audit.record(
+            actor=actor,
+            action=f"people.consent.{'given' if keep else 'withdrawn'}",
+            target=person,
+            data={"field": field},
+        )
+    return person
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, datetime.date | datetime.datetime) else value
+
+
+def export_person_section(person: Person) -> dict:
+    return {
+        "id": person.public_id,
+        "name": person.display_name,
+        "email": person.email,
+        "home_settlement": person.home_settlement.full_name if person.home_settlement_id else None,
+        "home_community": person.home_community.name if person.home_community_id else None,
+        "preferred_language": person.preferred_language,
+        "gender": person.gender or None,
+        "gender_consent_at": _iso(person.gender_consent_at),
+        "birth_year": person.birth_year,
+        "birth_year_consent_at": _iso(person.birth_year_consent_at),
+        "disability": person.disability or None,
+        "disability_consent_at": _iso(person.disability_consent_at),
+        "created_at": _iso(person.created_at),
+        "consent_history": [
+            {"field": c.field, "given": c.given, "at": _iso(c.at), "purpose": c.purpose}
+            for c in person.consents.all()
+        ],
+    }
+
+
+def export_account_section(person: Person) -> dict | None:
+    user = person.user
+    if user is None:
+        return None
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    return {
+        "login_email": user.email,
+        "joined": _iso(user.date_joined),
+        "last_login": _iso(user.last_login),
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user)
+        ],
+        "two_factor": sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True)),
+        "actions_in_audit_log": [
+            {"at": _iso(a.created_at), "action": a.action, "object": a.target_label}
+            for a in user_audit_entries(user)
+        ],
+    }
+
+
+def user_audit_entries(user):
+    from hramada.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(actor=user).order_by("created_at")
+
+
+def export_person_data(person: Person) -> dict:
+    """Everything Hramada holds about a person, section by section, as JSON-able data."""
+    return {
+        "format": "hramada-personal-data/1",
+        "exported_at": timezone.now().isoformat(),
+        **{s.name: s.export(person) for s in personal_data.sections()},
+    }
+
+
+@transaction.atomic
+def erase_account(*, user: User) -> Person:
+    """Remove the login and pseudonymise the person; contributions stay, shown as a former participant."""
+    person = ensure_person(user)
+    for section in personal_data.sections():
+        if section.erase is not None:
+            section.erase(person)
+    user_audit_entries(user).update(actor_label="")
+    person.consents.all().delete()
+    person.display_name = "Former participant"
+    person.email = ""
+    person.home_settlement = None
+    person.home_community = None
+    person.preferred_language = ""
+    for field in SENSITIVE_FIELDS:
+        setattr(person, field, None if field == "birth_year" else "")
+        setattr(person, f"{field}_consent_at", None)
+    person.erased_at = timezone.now()
+    person.user = None
+    person.save()
+    audit.record(actor=None, action="people.account.erased", target=person)
+    user.delete()
+    return person

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacesConfig(AppConfig):
+    name = "hramada.places"
+    label = "places"
+    verbose_name = _("Places and communities")
+
+    def ready(self):
+        from hramada.core import personal_data
+        from hramada.core.registry import register_home_section
+
+        from . import selectors, services
+
+        personal_data.register(
+            "community_roles", export=services.export_leader_roles, erase=services.erase_leader_roles
+        )
+        register_home_section(50, selectors.home_section)

@@ -1,0 +1,74 @@
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from hramada.core.widgets import SearchableSelect
+
+from .models import Community, Settlement
+
+
+class CommunityForm(forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = [
+            "settlement",
+            "neighbourhood",
+            "name_be",
+            "name_ru",
+            "name_en",
+            "summary_be",
+            "summary_ru",
+            "summary_en",
+            "description_be",
+            "description_ru",
+            "description_en",
+            "story_be",
+            "story_ru",
+            "story_en",
+            "is_published",
+        ]
+        widgets = {"settlement": SearchableSelect(search_url=reverse_lazy("places:settlement_search"))}
+        help_texts = {"neighbourhood": _("Only for a neighbourhood of a city.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["settlement"].queryset = Settlement.objects.select_related("region", "district")
+        self.fields["settlement"].label_from_instance = lambda s: s.full_name
+        for name in self.fields:
+            if name[-3:] in ("_be", "_ru", "_en"):
+                self.fields[name].required = False
+
+
+class LeaderForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    role = forms.CharField(label=_("Role"), max_length=120, required=False)
+    shown_publicly = forms.BooleanField(
+        label=_("This person agreed to be shown on the public page"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.apps import apps
+
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = apps.get_model("people", "Person").objects.filter(
+            erased_at__isnull=True
+        )
+
+
+class SettlementImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: region_code, district_en, name_en, kind (city, town, urban, agro, village), "
+            "and optionally name_be, name_ru, district_be, district_ru, latitude, longitude."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB; split it."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Save the file as UTF-8 CSV and try again.")) from None

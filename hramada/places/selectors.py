@@ -1,0 +1,88 @@
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Community, Country, Region, Settlement
+
+# Extension point: higher apps add what happened in a community (events, projects, issues).
+# Each callable takes a community and returns {"title", "template", "items"} or None.
+community_sections: list = []
+
+
+def register_community_section(fn) -> None:
+    community_sections.append(fn)
+
+
+def published_communities(*, country: str = "", region: str = "", q: str = ""):
+    qs = Community.objects.filter(is_published=True).select_related(
+        "settlement__region__country", "settlement__district"
+    )
+    if country:
+        qs = qs.filter(settlement__region__country__code=country)
+    if region:
+        qs = qs.filter(settlement__region__code=region)
+    if q:
+        qs = qs.filter(
+            Q(name_be__icontains=q)
+            | Q(name_ru__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(settlement__name_be__icontains=q)
+            | Q(settlement__name_ru__icontains=q)
+            | Q(settlement__name_en__icontains=q)
+        )
+    return qs.order_by("name", "pk")
+
+
+def filter_choices(country: str = ""):
+    countries = Country.objects.annotate(
+        n=Count(
+            "regions__settlements__communities",
+            filter=Q(regions__settlements__communities__is_published=True),
+        )
+    ).filter(n__gt=0)
+    regions = Region.objects.select_related("country")
+    if country:
+        regions = regions.filter(country__code=country)
+    return countries, regions
+
+
+def community_detail(slug: str):
+    return (
+        Community.objects.select_related("settlement__region__country", "settlement__district")
+        .prefetch_related("photos")
+        .filter(slug=slug, is_published=True)
+        .first()
+    )
+
+
+def public_leaders(community):
+    return (
+        community.leaders.filter(shown_publicly=True)
+        .select_related("person")
+        .exclude(person__erased_at__isnull=False)
+    )
+
+
+def linked_sections(community):
+    return [section for fn in community_sections if (section := fn(community))]
+
+
+def search_settlements(q: str, limit: int = 20):
+    q = q.strip()
+    qs = Settlement.objects.select_related("region", "district")
+    if len(q) < 2:
+        return qs.none()
+    return qs.filter(Q(name_be__icontains=q) | Q(name_ru__icontains=q) | Q(name_en__icontains=q)).order_by(
+        "name"
+    )[:limit]
+
+
+def home_section(request):
+    items = list(published_communities().order_by("-created_at")[:6])
+    return {
+        "title": _("Communities"),
+        "template": "places/public/_community_cards.html",
+        "items": items,
+        "more_url": reverse("places:communities"),
+        "empty": _("No community has a public page yet."),
+    }

@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from hramada.core.errors import DomainError
+
+from .. import services
+from ..forms import CommunityForm, LeaderForm
+from ..models import Community
+
+
+@login_required
+def community_edit(request, slug=None):
+    community = get_object_or_404(Community, slug=slug) if slug else None
+    perm = "places.change_community" if community else "places.add_community"
+    if not request.user.has_perm(perm, community):
+        raise PermissionDenied
+    form = CommunityForm(request.POST or None, instance=community)
+    leader_form = LeaderForm(prefix="leader")
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data.items())
+        try:
+            community = services.save_community(actor=request.user, community=community, **values)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The community page is saved."))
+            return redirect("places:community_edit", slug=community.slug)
+    leaders = community.leaders.select_related("person") if community else []
+    return render(
+        request,
+        "places/manage/community_form.html",
+        {"form": form, "community": community, "leaders": leaders, "leader_form": leader_form},
+    )
+
+
+@login_required
+def leader_add(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    if not request.user.has_perm("places.change_community", community):
+        raise PermissionDenied
+    form = LeaderForm(request.POST or None, prefix="leader")
+    if request.method == "POST" and form.is_valid():
+        services.set_leader(actor=request.user, community=community, **form.cleaned_data)
+        messages.success(request, _("Leader saved."))
+    elif request.method == "POST":
+        messages.error(request, _("Choose a person."))
+    return redirect("places:community_edit", slug=community.slug)

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hramada.core.views import public as core_public
+
+admin.site.site_header = "Hramada"
+
+urlpatterns = [
+    path("healthz", core_public.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("hramada.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("hramada.people.urls")),
+    path("", include("hramada.places.urls")),
+    path("", include("hramada.orgs.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
