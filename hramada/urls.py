@@ -10,11 +10,12 @@ admin.site.site_header = "Hramada"
 
 urlpatterns = [
     path("healthz", core_public.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
+    # Inside the prefix, so the switcher knows the language of the page it translates.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("hramada.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("hramada.people.urls")),

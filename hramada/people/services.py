@@ -79,7 +79,10 @@ def set_sensitive_field(*, person: Person, actor, field: str, value, consent: bo
         raise ValueError(f"{field} is not a sensitive field")
     empty = None if field == "birth_year" else ""
     has_value = value not in (None, "")
-    if has_value and not consent:
+    consent_attr = f"{field}_consent_at"
+    had_consent = getattr(person, consent_attr) is not None
+    # Unticking the box withdraws consent (the value is then cleared); a new value needs the tick.
+    if has_value and not consent and not had_consent:
         raise DomainError(
             _("Tick the consent box to store this, or leave the field empty."),
             field=field,
@@ -92,8 +95,6 @@ def set_sensitive_field(*, person: Person, actor, field: str, value, consent: bo
                 % {"a": this_year - 110, "b": this_year - 10},
                 field=field,
             )
-    consent_attr = f"{field}_consent_at"
-    had_consent = getattr(person, consent_attr) is not None
     keep = consent and has_value
     setattr(person, field, value if keep else empty)
     setattr(person, consent_attr, (getattr(person, consent_attr) or timezone.now()) if keep else None)

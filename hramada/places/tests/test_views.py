@@ -1,0 +1,113 @@
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from hramada.people.tests.factories import PersonFactory, UserFactory
+from hramada.places import services
+from hramada.places.tests.factories import CommunityFactory, RegionFactory, SettlementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_regions():
+    vitebsk = RegionFactory(code="BY-VI", name="Vitebsk Region", name_en="Vitebsk Region")
+    mogilev = RegionFactory(code="BY-MA")
+    bashni = CommunityFactory(name="Bashni village", settlement=SettlementFactory(region=vitebsk))
+    hodosy = CommunityFactory(name="Hodosy", settlement=SettlementFactory(region=mogilev))
+    return bashni, hodosy
+
+
+def test_community_list_filters_by_region_and_search(client, two_regions):
+    response = client.get(reverse("places:communities"))
+    assert b"Bashni village" in response.content and b"Hodosy" in response.content
+    response = client.get(reverse("places:communities"), {"region": "BY-VI"})
+    assert b"Bashni village" in response.content and b"Hodosy" not in response.content
+    response = client.get(reverse("places:communities"), {"q": "hodo"})
+    assert b"Hodosy" in response.content and b"Bashni village" not in response.content
+    response = client.get(reverse("places:communities"), {"q": "zzz"})
+    assert b"No community matches" in response.content
+
+
+def test_community_list_htmx_returns_only_results_fragment(client, two_regions):
+    response = client.get(reverse("places:communities"), {"region": "BY-VI"}, headers={"HX-Request": "true"})
+    assert b"<html" not in response.content and b"Bashni village" in response.content
+
+
+def test_community_list_paginates_with_constant_queries(client, django_assert_max_num_queries):
+    region = RegionFactory()
+    for i in range(30):
+        CommunityFactory(name=f"C{i:02}", settlement=SettlementFactory(region=region))
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("places:communities"))
+    assert response.content.count(b'class="card"') == 24
+    response = client.get(reverse("places:communities"), {"page": 2})
+    assert response.content.count(b'class="card"') == 6
+    assert client.get(reverse("places:communities"), {"page": "junk"}).status_code == 200
+
+
+def test_community_page_shows_consenting_leaders_only_and_unpublished_is_404(client):
+    community = CommunityFactory(name="Bashni village", story_en="Willpower and strength of mind.")
+    services.set_leader(
+        actor=None, community=community, person=PersonFactory(display_name="Marina"), shown_publicly=True
+    )
+    services.set_leader(
+        actor=None, community=community, person=PersonFactory(display_name="Secret"), shown_publicly=False
+    )
+    page = client.get(reverse("places:community", args=[community.slug])).content.decode()
+    assert "Marina" in page and "Secret" not in page and "Willpower" in page
+    community.is_published = False
+    community.save()
+    assert client.get(reverse("places:community", args=[community.slug])).status_code == 404
+
+
+def test_settlement_search_returns_options(client):
+    SettlementFactory(name="Bashni", name_en="Bashni")
+    response = client.get(reverse("places:settlement_search"), {"q": "bash"})
+    assert b"<option" in response.content and b"Bashni" in response.content
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 302), ("resident", 403), ("leader", 200), ("staff", 200)]
+)
+def test_who_may_edit_a_community(client, who, status, settings):
+    community = CommunityFactory()
+    if who != "anonymous":
+        user = UserFactory(is_staff=(who == "staff"))
+        if who == "leader":
+            services.set_leader(actor=None, community=community, person=user.person, shown_publicly=False)
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        TOTP.activate(user, generate_totp_secret())
+        client.force_login(user)
+    response = client.get(reverse("places:community_edit", args=[community.slug]))
+    assert response.status_code == status
+
+
+def test_leader_edits_community_in_three_languages(client):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = UserFactory()
+    community = CommunityFactory()
+    services.set_leader(actor=None, community=community, person=user.person)
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    response = client.post(
+        reverse("places:community_edit", args=[community.slug]),
+        {
+            "settlement": community.settlement.pk,
+            "name_be": "Башні",
+            "name_ru": "Башни",
+            "name_en": "Bashni",
+            "summary_en": "Sport village",
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302
+    community.refresh_from_db()
+    assert (community.name_be, community.name_ru, community.name_en) == ("Башні", "Башни", "Bashni")
+    with translation.override("be"):
+        assert (
+            client.get(reverse("places:community", args=[community.slug])).content.decode().count("Башні")
+            >= 1
+        )
