@@ -10,7 +10,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from hramada.core import personal_data
 
-        from . import services
+        from . import services, signals  # noqa: F401 - connects the receivers
 
         personal_data.register("person", export=services.export_person_section, erase=None)
         personal_data.register("account", export=services.export_account_section, erase=None)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.admin import TranslationAdmin
 
 from . import services
-from .forms import SettlementImportForm
+from .forms import CommunityPhotoAdminForm, SettlementImportForm
 from .models import Community, CommunityLeader, CommunityPhoto, Country, District, Region, Settlement
 
 
@@ -69,6 +69,7 @@ class SettlementAdmin(TranslationAdmin):
 
 class PhotoInline(admin.TabularInline):
     model = CommunityPhoto
+    form = CommunityPhotoAdminForm
     extra = 0
 
 

@@ -2,9 +2,10 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from hramada.core.images import validate_image
 from hramada.core.widgets import SearchableSelect
 
-from .models import Community, Settlement
+from .models import Community, CommunityPhoto, Settlement
 
 
 class CommunityForm(forms.ModelForm):
@@ -72,3 +73,23 @@ class SettlementImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("Save the file as UTF-8 CSV and try again.")) from None
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(
+        label=_("Photo"), help_text=_("JPEG, PNG or WebP, up to 5 MB. Location data is removed.")
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+    def clean_image(self):
+        return validate_image(self.cleaned_data["image"])
+
+
+class CommunityPhotoAdminForm(forms.ModelForm):
+    class Meta:
+        model = CommunityPhoto
+        fields = ["image", "caption_be", "caption_ru", "caption_en", "order"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        return validate_image(image) if image and hasattr(image, "content_type") else image

@@ -15,7 +15,7 @@ from hramada.core import audit
 from hramada.core.errors import DomainError
 from hramada.core.text import unique_slug
 
-from .models import Community, CommunityLeader, Country, District, Region, Settlement
+from .models import Community, CommunityLeader, CommunityPhoto, Country, District, Region, Settlement
 from .regions_data import COUNTRY_NAMES, REGION_NAMES
 
 LANGS = ("be", "ru", "en")
@@ -232,3 +232,20 @@ def export_leader_roles(person) -> list:
 
 def erase_leader_roles(person) -> None:
     person.community_roles.all().delete()
+
+
+@transaction.atomic
+def add_photo(*, actor, community: Community, image, caption: str = "") -> CommunityPhoto:
+    """Add a photo (already validated and stripped of metadata by the form) to a community page."""
+    order = community.photos.count()
+    photo = CommunityPhoto.objects.create(community=community, image=image, caption=caption, order=order)
+    audit.record(actor=actor, action="places.photo.added", target=community, data={"photo": photo.pk})
+    return photo
+
+
+@transaction.atomic
+def remove_photo(*, actor, photo: CommunityPhoto) -> None:
+    community = photo.community
+    audit.record(actor=actor, action="places.photo.removed", target=community, data={"photo": photo.pk})
+    photo.image.delete(save=False)
+    photo.delete()

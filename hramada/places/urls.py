@@ -10,4 +10,10 @@ urlpatterns = [
     path("manage/communities/new/", manage.community_edit, name="community_new"),
     path("manage/communities/<slug:slug>/", manage.community_edit, name="community_edit"),
     path("manage/communities/<slug:slug>/leaders/", manage.leader_add, name="leader_add"),
+    path("manage/communities/<slug:slug>/photos/", manage.photo_add, name="photo_add"),
+    path(
+        "manage/communities/<slug:slug>/photos/<int:photo_id>/remove/",
+        manage.photo_remove,
+        name="photo_remove",
+    ),
 ]

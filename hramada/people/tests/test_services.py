@@ -152,3 +152,17 @@ def test_staff_can_record_a_person_without_login():
     assert person.display_name == "Volha Zhuk" and person.email == "vz@example.org" and person.user is None
     with pytest.raises(DomainError):
         services.create_person(actor=staff, display_name="   ")
+
+
+def test_changing_the_primary_email_updates_the_person(client):
+    from allauth.account.models import EmailAddress
+    from allauth.account.signals import email_changed
+
+    user = UserFactory(email="old@example.org")
+    new = EmailAddress.objects.create(user=user, email="new@example.org", verified=True, primary=False)
+    old = EmailAddress.objects.get(email="old@example.org")
+    email_changed.send(
+        sender=user.__class__, request=None, user=user, from_email_address=old, to_email_address=new
+    )
+    user.person.refresh_from_db()
+    assert user.person.email == "new@example.org"

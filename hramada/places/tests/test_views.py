@@ -111,3 +111,37 @@ def test_leader_edits_community_in_three_languages(client):
             client.get(reverse("places:community", args=[community.slug])).content.decode().count("Башні")
             >= 1
         )
+
+
+def test_leader_adds_a_photo_stripped_of_gps_data_and_removes_it(client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from hramada.core.tests.helpers import enrol_totp
+
+    user = UserFactory()
+    community = CommunityFactory()
+    services.set_leader(actor=None, community=community, person=user.person)
+    enrol_totp(user)
+    client.force_login(user)
+    exif = Image.Exif()
+    exif[0x8825] = {2: (53.0, 54.0, 0.0)}  # GPSInfo: where the photo was taken
+    raw = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(raw, format="JPEG", exif=exif)
+    url = reverse("places:photo_add", args=[community.slug])
+    response = client.post(
+        url, {"photo-image": SimpleUploadedFile("p.jpg", raw.getvalue()), "photo-caption": "Marathon"}
+    )
+    assert response.status_code == 302
+    photo = community.photos.get()
+    assert photo.caption == "Marathon" and not Image.open(photo.image.path).getexif()
+    assert b"Marathon" in client.get(reverse("places:community", args=[community.slug])).content
+
+    response = client.post(url, {"photo-image": SimpleUploadedFile("x.jpg", b"not an image")}, follow=True)
+    assert community.photos.count() == 1
+    assert b"valid image" in response.content or b"not an image" in response.content
+
+    client.post(reverse("places:photo_remove", args=[community.slug, photo.pk]))
+    assert not community.photos.exists()

@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from hramada.core.errors import DomainError
 
 from .. import services
-from ..forms import CommunityForm, LeaderForm
-from ..models import Community
+from ..forms import CommunityForm, LeaderForm, PhotoForm
+from ..models import Community, CommunityPhoto
 
 
 @login_required
@@ -19,6 +20,7 @@ def community_edit(request, slug=None):
         raise PermissionDenied
     form = CommunityForm(request.POST or None, instance=community)
     leader_form = LeaderForm(prefix="leader")
+    photo_form = PhotoForm(prefix="photo")
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data.items())
         try:
@@ -32,19 +34,56 @@ def community_edit(request, slug=None):
     return render(
         request,
         "places/manage/community_form.html",
-        {"form": form, "community": community, "leaders": leaders, "leader_form": leader_form},
+        {
+            "form": form,
+            "community": community,
+            "leaders": leaders,
+            "leader_form": leader_form,
+            "photo_form": photo_form,
+        },
     )
 
 
 @login_required
+@require_POST
 def leader_add(request, slug):
-    community = get_object_or_404(Community, slug=slug)
-    if not request.user.has_perm("places.change_community", community):
-        raise PermissionDenied
+    community = _editable(request, slug)
     form = LeaderForm(request.POST or None, prefix="leader")
     if request.method == "POST" and form.is_valid():
         services.set_leader(actor=request.user, community=community, **form.cleaned_data)
         messages.success(request, _("Leader saved."))
     elif request.method == "POST":
         messages.error(request, _("Choose a person."))
+    return redirect("places:community_edit", slug=community.slug)
+
+
+def _editable(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    if not request.user.has_perm("places.change_community", community):
+        raise PermissionDenied
+    return community
+
+
+@login_required
+@require_POST
+def photo_add(request, slug):
+    community = _editable(request, slug)
+    form = PhotoForm(request.POST, request.FILES, prefix="photo")
+    if form.is_valid():
+        services.add_photo(actor=request.user, community=community, **form.cleaned_data)
+        messages.success(request, _("Photo added."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("places:community_edit", slug=community.slug)
+
+
+@login_required
+@require_POST
+def photo_remove(request, slug, photo_id):
+    community = _editable(request, slug)
+    photo = get_object_or_404(CommunityPhoto, pk=photo_id, community=community)
+    services.remove_photo(actor=request.user, photo=photo)
+    messages.success(request, _("Photo removed."))
     return redirect("places:community_edit", slug=community.slug)
