@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "hramada.people",
     "hramada.places",
     "hramada.orgs",
+    "hramada.questions",
+    "hramada.events",
     "hramada.demo",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.people.urls")),
     path("", include("hramada.places.urls")),
     path("", include("hramada.orgs.urls")),
+    path("", include("hramada.events.urls")),
     prefix_default_language=True,
 )
 

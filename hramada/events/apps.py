@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "hramada.events"
+    label = "events"
+    verbose_name = _("Events")
+
+    def ready(self):
+        from hramada.core import personal_data
+        from hramada.core.registry import register_home_section, register_manage_section
+        from hramada.places.selectors import register_community_section
+
+        from . import selectors, services
+
+        personal_data.register("event_registrations", export=services.export_registrations, erase=None)
+        register_home_section(20, selectors.home_section)
+        register_manage_section(20, selectors.manage_section)
+        register_community_section(selectors.community_section)
