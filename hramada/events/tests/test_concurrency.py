@@ -15,7 +15,8 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from hramada.core.errors import DomainError
 from hramada.events import services
-from hramada.events.models import Event, Registration, RegistrationStatus as S
+from hramada.events.models import Event, Registration
+from hramada.events.models import RegistrationStatus as S
 from hramada.people.tests.factories import PersonFactory
 
 from .factories import EventFactory, ReadingSlotFactory
@@ -63,7 +64,9 @@ def test_many_simultaneous_registrations_never_overbook():
     event.refresh_from_db()
     assert event.confirmed_count == seats
     # The waiting list is served in arrival order: cancelling one seat offers it to the earliest waiter.
-    earliest = Registration.objects.filter(event=event, status=S.WAITLISTED).order_by("created_at", "id").first()
+    earliest = (
+        Registration.objects.filter(event=event, status=S.WAITLISTED).order_by("created_at", "id").first()
+    )
     organiser_cancel(Registration.objects.filter(event=event, status=S.CONFIRMED).first())
     earliest.refresh_from_db()
     assert earliest.status == S.OFFERED
@@ -134,7 +137,9 @@ def test_unguarded_count_then_insert_overbooks():
             taken = Registration.objects.filter(event=event, status=S.CONFIRMED).count()
             time.sleep(0.05)  # the gap every real request has between reading and writing
             status = S.CONFIRMED if taken < seats else S.WAITLISTED
-            return Registration.objects.create(event=event, person=person, status=status, ticket_code=person.public_id)
+            return Registration.objects.create(
+                event=event, person=person, status=status, ticket_code=person.public_id
+            )
 
     run_concurrently(naive_register, [(p,) for p in persons])
     assert Registration.objects.filter(event=event, status=S.CONFIRMED).count() > seats
