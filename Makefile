@@ -5,7 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 CHROMIUM ?= /usr/bin/chromium
-# The browser and PostgreSQL runs are skipped only when explicitly asked (SKIP_E2E=1) or PostgreSQL is absent.
+# The PostgreSQL pass runs when DATABASE_URL points at PostgreSQL (.ci/run sets it); Redis with it when
+# REDIS_URL_FOR_TESTS is set.
+REDIS_URL_FOR_TESTS ?=
 PG_URL ?= $(filter postgres%,$(DATABASE_URL))
 
 .PHONY: demo test install lint unit unit-pg e2e messages clean

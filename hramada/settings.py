@@ -155,6 +155,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hramada] "
 ACCOUNT_ADAPTER = "hramada.people.adapters.AccountAdapter"
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Behind a reverse proxy, allauth's rate limits must see the visitor's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hramada"
 

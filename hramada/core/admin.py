@@ -18,3 +18,35 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedAdminMixin:
+    """Changes made on the administration site go into the audit log like any other staff action."""
+
+    def _scope(self, obj):
+        return getattr(obj, "organisation", None)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from . import audit
+
+        meta = obj._meta
+        audit.record(
+            actor=request.user,
+            action=f"admin.{meta.app_label}.{meta.model_name}.{'changed' if change else 'created'}",
+            target=obj,
+            scope=self._scope(obj),
+            data={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request, obj):
+        from . import audit
+
+        meta = obj._meta
+        audit.record(
+            actor=request.user,
+            action=f"admin.{meta.app_label}.{meta.model_name}.deleted",
+            target=obj,
+            scope=self._scope(obj),
+        )
+        super().delete_model(request, obj)

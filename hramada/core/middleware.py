@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -34,7 +36,7 @@ class StaffTwoFactorMiddleware:
             messages.warning(
                 request, _("Organiser pages need two-factor authentication. Set it up to continue.")
             )
-            return redirect(f"{_reverse_activate()}?next={request.get_full_path()}")
+            return redirect(f"{_reverse_activate()}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 

@@ -23,9 +23,7 @@ def at(y, m, d, h=10, minute=0):
 def _event(org, slug, **values) -> Event:
     event = Event.objects.filter(slug=slug).first()
     if event is None:
-        event = Event.objects.create(
-            organisation=org, slug=slug, title=values.get("title_en", slug), **values
-        )
+        event = Event.objects.create(organisation=org, slug=slug, **values)
     return event
 
 
@@ -154,7 +152,6 @@ def _programme(event, day1, day2, tracks):
         Session.objects.create(
             event=event,
             track=halls[track],
-            title=en,
             title_en=en,
             title_be=be,
             format=fmt,
@@ -179,7 +176,6 @@ def _library(event, day, people):
         book = Book.objects.create(
             event=event,
             person=people[i],
-            title=en,
             title_en=en,
             title_be=be,
             description_en="A 25-minute conversation, one to three readers.",
@@ -320,7 +316,6 @@ def load(*, organiser_user, orgs: dict) -> None:
         if not event.sessions.exists():
             Session.objects.create(
                 event=event,
-                title=title,
                 title_en=title,
                 format=fmt,
                 starts_at=start,

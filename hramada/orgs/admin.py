@@ -1,6 +1,8 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
+from hramada.core.admin import AuditedAdminMixin
+
 from .models import Invitation, Membership, Organisation
 
 
@@ -11,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin):
+class OrganisationAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "kind", "country", "is_public"]
     list_filter = ["kind", "country"]
     search_fields = ["name_be", "name_ru", "name_en", "slug"]
@@ -20,6 +22,6 @@ class OrganisationAdmin(TranslationAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["email", "organisation", "role", "created_at", "accepted_at", "revoked_at"]
     readonly_fields = ["token_hash"]

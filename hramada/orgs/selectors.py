@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from hramada.core.audit import entries_for_scope
 
-from .models import Invitation, Membership, Organisation, Role
+from .models import Invitation, Membership, Organisation
 
 
 def public_organisations(*, kind: str = "", q: str = ""):
@@ -45,13 +45,6 @@ def open_invitations(organisation):
 
 def audit_log(organisation):
     return entries_for_scope(organisation)
-
-
-def public_team(organisation):
-    """Owners and managers, shown on the public page by name only."""
-    return organisation.memberships.filter(
-        role__in=[Role.OWNER, Role.MANAGER], person__erased_at__isnull=True
-    ).select_related("person")
 
 
 def home_section(request):

@@ -39,7 +39,6 @@ def create_organisation(*, actor, owner=None, **values) -> Organisation:
     if not name:
         raise DomainError(_("Give the organisation a name in at least one language."), field="name_be")
     org = Organisation(**values)
-    org.name = name
     org.slug = values.get("slug") or unique_slug(name, Organisation)
     org.save()
     if owner is not None:
@@ -74,7 +73,7 @@ def update_organisation(*, actor, organisation: Organisation, **values) -> Organ
     return organisation
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -95,12 +94,11 @@ def invite_member(*, actor, organisation: Organisation, email: str, role: str = 
     open_invites.filter(expires_at__lte=timezone.now()).update(revoked_at=timezone.now())
     if open_invites.filter(expires_at__gt=timezone.now()).exists():
         raise DomainError(_("%(email)s already has an open invitation.") % {"email": email}, field="email")
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
         role=role,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(secrets.token_urlsafe(32)),  # replaced by the e-mail task's own token
         invited_by=getattr(actor, "person", None),
     )
     audit.record(
@@ -110,12 +108,12 @@ def invite_member(*, actor, organisation: Organisation, email: str, role: str = 
         scope=organisation,
         data={"email": email, "role": role},
     )
-    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk, token))
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
     return invitation
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("organisation").filter(token_hash=_token_hash(token)).first()
+    return Invitation.objects.select_related("organisation").filter(token_hash=token_hash(token)).first()
 
 
 @transaction.atomic
@@ -130,6 +128,16 @@ def accept_invitation(*, user, token: str) -> Membership:
         raise DomainError(_("This invitation has already been used."))
     if invitation.expires_at <= timezone.now():
         raise DomainError(_("This invitation has expired. Ask the organisation for a new one."))
+    from allauth.account.models import EmailAddress
+
+    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+        raise DomainError(
+            _(
+                "This invitation was sent to %(email)s. Log in with that address, or add and verify it "
+                "in your account, to accept it."
+            )
+            % {"email": invitation.email}
+        )
     person = ensure_person(user)
     membership, created = Membership.objects.get_or_create(
         organisation=invitation.organisation, person=person, defaults={"role": invitation.role}
@@ -215,3 +223,7 @@ def export_memberships(person) -> list:
 
 def erase_memberships(person) -> None:
     person.memberships.all().delete()
+    if person.email:
+        Invitation.objects.filter(email__iexact=person.email).update(
+            email="erased@invalid", revoked_at=timezone.now()
+        )

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -7,11 +9,17 @@ from django_tasks import task
 
 
 @task()
-def send_invitation_email(invitation_id: int, token: str) -> None:
-    """E-mail an invitation link; the plain token exists only here and in the recipient's mailbox."""
+def send_invitation_email(invitation_id: int) -> None:
+    """E-mail an invitation link. The token is made here and only its hash is stored, so the plain
+    token exists only in the recipient's mailbox (not in the task queue's arguments)."""
     from .models import Invitation
+    from .services import token_hash
 
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
+    if not invitation.is_open:
+        return
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
     lang = (
         invitation.invited_by.preferred_language if invitation.invited_by else ""
     ) or settings.LANGUAGE_CODE

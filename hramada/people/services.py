@@ -184,6 +184,14 @@ def erase_account(*, user: User) -> Person:
         if section.erase is not None:
             section.erase(person)
     user_audit_entries(user).update(actor_label="")
+    # Entries about the person keep what happened, not who it happened to.
+    from django.contrib.contenttypes.models import ContentType
+
+    from hramada.core.models import AuditEntry
+
+    AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(Person), target_id=str(person.pk)
+    ).update(target_label="")
     person.consents.all().delete()
     person.display_name = "Former participant"
     person.email = ""

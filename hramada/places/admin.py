@@ -4,33 +4,35 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TranslationAdmin
 
+from hramada.core.admin import AuditedAdminMixin
+
 from . import services
 from .forms import CommunityPhotoAdminForm, SettlementImportForm
 from .models import Community, CommunityLeader, CommunityPhoto, Country, District, Region, Settlement
 
 
 @admin.register(Country)
-class CountryAdmin(TranslationAdmin):
+class CountryAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Region)
-class RegionAdmin(TranslationAdmin):
+class RegionAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["code", "name", "country", "kind"]
     list_filter = ["country"]
     search_fields = ["code", "name_be", "name_ru", "name_en"]
 
 
 @admin.register(District)
-class DistrictAdmin(TranslationAdmin):
+class DistrictAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "region"]
     list_filter = ["region__country", "region"]
     search_fields = ["name_be", "name_ru", "name_en"]
 
 
 @admin.register(Settlement)
-class SettlementAdmin(TranslationAdmin):
+class SettlementAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "kind", "district", "region"]
     list_filter = ["kind", "region__country", "region"]
     search_fields = ["name_be", "name_ru", "name_en"]
@@ -81,7 +83,7 @@ class LeaderInline(admin.TabularInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(TranslationAdmin):
+class CommunityAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "settlement", "is_published"]
     list_filter = ["is_published", "settlement__region"]
     search_fields = ["name_be", "name_ru", "name_en", "slug"]

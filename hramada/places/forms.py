@@ -47,13 +47,15 @@ class LeaderForm(forms.Form):
         label=_("This person agreed to be shown on the public page"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, community=None, user=None, **kwargs):
         from django.apps import apps
 
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = apps.get_model("people", "Person").objects.filter(
-            erased_at__isnull=True
-        )
+        people = apps.get_model("people", "Person").objects.filter(erased_at__isnull=True)
+        if user is None or not user.is_staff:
+            # A leader sees only the community's own people, never the whole register.
+            people = people.filter(home_community=community) if community else people.none()
+        self.fields["person"].queryset = people
 
 
 class SettlementImportForm(forms.Form):

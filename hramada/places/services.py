@@ -38,7 +38,7 @@ def sync_regions(*, country_codes=("BY", "AM", "MD")) -> int:
         names["en"] = pc.name
         names.update(COUNTRY_NAMES.get(code, {}))
         country, _created = Country.objects.update_or_create(
-            code=code, defaults={f"name_{lang}": names[lang] for lang in LANGS} | {"name": names["en"]}
+            code=code, defaults={f"name_{lang}": names[lang] for lang in LANGS}
         )
         translators = {lang: _pycountry_translator("iso3166-2", lang) for lang in LANGS}
         for sub in pycountry.subdivisions.get(country_code=code):
@@ -48,7 +48,7 @@ def sync_regions(*, country_codes=("BY", "AM", "MD")) -> int:
             names.update(REGION_NAMES.get(sub.code, {}))
             Region.objects.update_or_create(
                 code=sub.code,
-                defaults={"country": country, "kind": sub.type, "name": names["en"]}
+                defaults={"country": country, "kind": sub.type}
                 | {f"name_{lang}": names[lang] for lang in LANGS},
             )
             count += 1
@@ -118,9 +118,7 @@ def _import_row(row: dict) -> bool:
     district = None
     district_en = (row.get("district_en") or "").strip()
     if district_en:
-        district, _c = District.objects.get_or_create(
-            region=region, name_en=district_en, defaults={"name": district_en}
-        )
+        district, _c = District.objects.get_or_create(region=region, name_en=district_en)
         changed = False
         for lang in ("be", "ru"):
             value = (row.get(f"district_{lang}") or "").strip()
@@ -129,7 +127,7 @@ def _import_row(row: dict) -> bool:
                 changed = True
         if changed:
             district.save()
-    values = {"kind": kind, "latitude": lat, "longitude": lon, "name": name_en}
+    values = {"kind": kind, "latitude": lat, "longitude": lon}
     for lang in ("be", "ru"):
         value = (row.get(f"name_{lang}") or "").strip()
         if value:
@@ -191,7 +189,6 @@ def save_community(*, actor, community: Community | None = None, **values) -> Co
     community = community or Community()
     for key, value in values.items():
         setattr(community, key, value)
-    community.name = _title_en(values)
     if creating:
         community.slug = unique_slug(_title_en(values), Community)
     community.save()

@@ -12,4 +12,4 @@ class QuestionsConfig(AppConfig):
 
         from . import services
 
-        personal_data.register("form_answers", export=services.export_answers, erase=None)
+        personal_data.register("form_answers", export=services.export_answers, erase=services.erase_answers)

@@ -25,7 +25,7 @@ def create_form(*, actor, organisation, **titles) -> Form:
     title = titles.get("title_en") or titles.get("title_ru") or titles.get("title_be")
     if not title:
         raise DomainError(_("Give the form a title in at least one language."), field="title_be")
-    form = Form.objects.create(organisation=organisation, title=title, **titles)
+    form = Form.objects.create(organisation=organisation, **titles)
     audit.record(actor=actor, action="questions.form.created", target=form, scope=organisation)
     return form
 
@@ -43,9 +43,6 @@ def save_question(*, actor, form: Form, question: Question | None = None, **valu
     question = question or Question(form=form)
     for key, value in values.items():
         setattr(question, key, value)
-    question.label = (
-        values.get("label_en") or values.get("label_ru") or values.get("label_be") or question.label
-    )
     if creating:
         question.order = (form.questions.aggregate(m=Max("order"))["m"] or 0) + 1
     question.save()
@@ -130,3 +127,10 @@ def export_answers(person) -> list:
         }
         for r in person.form_responses.select_related("form")
     ]
+
+
+def erase_answers(person) -> None:
+    """Answers can hold anything a person wrote about themselves: they go, the response row stays."""
+    for answer in Answer.objects.filter(response__person=person).exclude(file=""):
+        answer.file.delete(save=False)
+    Answer.objects.filter(response__person=person).delete()

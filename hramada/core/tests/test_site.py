@@ -103,3 +103,8 @@ def test_load_demo_is_idempotent():
     participants = Person.objects.filter(source="import")
     assert participants.count() == 220
     assert participants.values("home_settlement").distinct().count() == 40
+
+
+def test_language_names_are_shown_in_their_own_language(client):
+    page = client.get("/ru/").content.decode()
+    assert ">English</option>" in page and ">Беларуская</option>" in page and ">Русский</option>" in page

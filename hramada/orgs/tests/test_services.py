@@ -135,3 +135,21 @@ def test_managers_cannot_change_roles():
     target = Membership.objects.get(person=member(org, Role.MEMBER).person)
     with pytest.raises(DomainError):
         services.change_role(actor=manager, membership=target, role=Role.MANAGER)
+
+
+def test_invitation_is_accepted_only_by_the_invited_address(django_capture_on_commit_callbacks):
+    from hramada.orgs.models import Invitation
+
+    org = OrganisationFactory()
+    owner = member(org, Role.OWNER)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite_member(actor=owner, organisation=org, email="invited@example.org")
+    token = re.search(r"/invitations/([^/\s]+)/", mail.outbox[0].body).group(1)
+    # The queue only ever saw the invitation's id; the database only the token's hash.
+    assert Invitation.objects.get().token_hash == services.token_hash(token)
+    with pytest.raises(DomainError, match="sent to invited@example.org"):
+        services.accept_invitation(user=UserFactory(email="someone-else@example.org"), token=token)
+    assert (
+        services.accept_invitation(user=UserFactory(email="invited@example.org"), token=token).role
+        == Role.MEMBER
+    )

@@ -40,6 +40,8 @@ def edit(request, slug):
 @login_required
 def members(request, slug):
     organisation = _org_for(request, slug, "orgs.view_dashboard")
+    if request.method == "POST" and not request.user.has_perm("orgs.invite_member", organisation):
+        raise PermissionDenied
     invite_form = InviteForm(request.POST or None)
     if request.method == "POST" and invite_form.is_valid():
         try:

@@ -25,5 +25,5 @@ def organisation_detail(request, slug):
     return render(
         request,
         "orgs/public/detail.html",
-        {"organisation": organisation, "team": selectors.public_team(organisation)},
+        {"organisation": organisation},
     )

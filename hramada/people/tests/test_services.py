@@ -166,3 +166,19 @@ def test_changing_the_primary_email_updates_the_person(client):
     )
     user.person.refresh_from_db()
     assert user.person.email == "new@example.org"
+
+
+def test_erasure_removes_the_name_from_audit_entries_about_the_person():
+    from hramada.orgs import services as org_services
+
+    owner = UserFactory()
+    leaving = UserFactory()
+    services.update_profile(person=leaving.person, actor=leaving, display_name="Hanna Novik")
+    org = OrganisationFactory()
+    Membership.objects.create(organisation=org, person=owner.person, role=Role.OWNER)
+    membership = Membership.objects.create(organisation=org, person=leaving.person, role=Role.MEMBER)
+    org_services.change_role(actor=owner, membership=membership, role=Role.EXPERT)
+    assert AuditEntry.objects.filter(target_label="Hanna Novik").exists()
+    services.erase_account(user=leaving)
+    assert not AuditEntry.objects.filter(target_label="Hanna Novik").exists()
+    assert AuditEntry.objects.filter(action="orgs.member.role_changed").exists()  # what happened stays

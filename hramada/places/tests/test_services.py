@@ -100,3 +100,17 @@ def test_settlement_search_matches_any_language_and_needs_two_letters():
     assert [s.name_en for s in selectors.search_settlements("Баш")] == ["Bashni"]
     assert [s.name_en for s in selectors.search_settlements("hod")] == ["Hodosy"]
     assert list(selectors.search_settlements("B")) == []
+
+
+def test_changes_on_the_admin_site_are_audited(client, admin_user):
+    from hramada.core.tests.helpers import enrol_totp
+
+    enrol_totp(admin_user)
+    client.force_login(admin_user)
+    region = RegionFactory()
+    response = client.post(
+        "/admin/places/district/add/", {"region": region.pk, "name_en": "Mstislavl District", "name_be": "Мсціслаўскі раён", "name_ru": ""}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    entry = AuditEntry.objects.get(action="admin.places.district.created")
+    assert entry.target_label in ("Mstislavl District", "Мсціслаўскі раён") and "name_en" in entry.data["fields"]

@@ -19,7 +19,7 @@ def community_edit(request, slug=None):
     if not request.user.has_perm(perm, community):
         raise PermissionDenied
     form = CommunityForm(request.POST or None, instance=community)
-    leader_form = LeaderForm(prefix="leader")
+    leader_form = LeaderForm(prefix="leader", community=community, user=request.user)
     photo_form = PhotoForm(prefix="photo")
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data.items())
@@ -48,7 +48,7 @@ def community_edit(request, slug=None):
 @require_POST
 def leader_add(request, slug):
     community = _editable(request, slug)
-    form = LeaderForm(request.POST or None, prefix="leader")
+    form = LeaderForm(request.POST or None, prefix="leader", community=community, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.set_leader(actor=request.user, community=community, **form.cleaned_data)
         messages.success(request, _("Leader saved."))

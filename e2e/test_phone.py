@@ -1,0 +1,66 @@
+"""Journey 6: on a phone (390×844) the public pages do not scroll sideways and the menu is reachable."""
+
+import os
+import tempfile
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+# Screenshots for a human to look at; never inside the repository.
+SCREENSHOT_DIR = os.environ.get("E2E_SCREENSHOTS", os.path.join(tempfile.gettempdir(), "hramada-e2e"))
+
+NO_SIDEWAYS_SCROLL_JS = """
+() => ({
+  scrollWidth: document.scrollingElement.scrollWidth,
+  innerWidth: window.innerWidth,
+  wide: [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 5)
+    .map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : "")),
+})
+"""
+
+
+def assert_no_sideways_scroll(page):
+    m = page.evaluate(NO_SIDEWAYS_SCROLL_JS)
+    assert m["scrollWidth"] <= m["innerWidth"], f"{page.url} scrolls sideways: {m}"
+
+
+def test_phone_layout_home_and_community(new_context, server, places):
+    from hramada.places.models import Community
+
+    call_command("load_demo", verbosity=0)
+    # The richest community of the demo: the one with the most text.
+    community = max(Community.objects.filter(is_published=True), key=lambda c: len(c.description or ""))
+
+    page = new_context(**PHONE).new_page()
+    page.set_default_timeout(10_000)
+    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+
+    page.goto(f"{server}/en/")
+    expect(page.locator("h1")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    page.screenshot(path=f"{SCREENSHOT_DIR}/phone-home.png", full_page=True)
+
+    # The main navigation is on screen and usable with a tap.
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name="Communities")
+    expect(link).to_be_in_viewport()
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    expect(page.get_by_label("Language")).to_be_in_viewport()
+    link.tap()
+    expect(page).to_have_url(f"{server}/en/communities/")
+    assert_no_sideways_scroll(page)
+
+    page.goto(f"{server}/en/communities/{community.slug}/")
+    expect(page.locator("h1")).to_have_text(community.name)
+    assert_no_sideways_scroll(page)
+    page.screenshot(path=f"{SCREENSHOT_DIR}/phone-community.png", full_page=True)
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations")
+    ).to_be_visible()
