@@ -42,13 +42,21 @@ def main():
     org = Organisation.objects.create(name="Bench", name_en="Bench", slug="bench", kind="ngo", country_id=1)
     start = timezone.now() + timedelta(days=30)
     event = Event.objects.create(
-        organisation=org, title="Bench forum", title_en="Bench forum", slug="bench-forum", status="published",
-        starts_at=start, ends_at=start + timedelta(days=1), capacity=args.capacity,
+        organisation=org,
+        title="Bench forum",
+        title_en="Bench forum",
+        slug="bench-forum",
+        status="published",
+        starts_at=start,
+        ends_at=start + timedelta(days=1),
+        capacity=args.capacity,
     )
     users = User.objects.bulk_create(
         [User(email=f"bench{i}@example.org", password="!") for i in range(args.people)]  # noqa: S106
     )
-    Person.objects.bulk_create([Person(user=u, display_name=f"Bench {i}", email=u.email) for i, u in enumerate(users)])
+    Person.objects.bulk_create(
+        [Person(user=u, display_name=f"Bench {i}", email=u.email) for i, u in enumerate(users)]
+    )
     cookies = harness.session_cookies(User.objects.order_by("pk"))
     with translation.override("en"):
         register_path = reverse("events:register", args=[event.slug])
@@ -57,9 +65,15 @@ def main():
     try:
         warm = [("POST", "/bench/insert/", c, t) for c, t in cookies[:50]]
         harness.drive(server.port, warm, args.concurrency)
-        base1 = harness.drive(server.port, [("POST", "/bench/insert/", c, t) for c, t in cookies], args.concurrency)
-        target = harness.drive(server.port, [("POST", register_path, c, t) for c, t in cookies], args.concurrency)
-        base2 = harness.drive(server.port, [("POST", "/bench/insert/", c, t) for c, t in cookies], args.concurrency)
+        base1 = harness.drive(
+            server.port, [("POST", "/bench/insert/", c, t) for c, t in cookies], args.concurrency
+        )
+        target = harness.drive(
+            server.port, [("POST", register_path, c, t) for c, t in cookies], args.concurrency
+        )
+        base2 = harness.drive(
+            server.port, [("POST", "/bench/insert/", c, t) for c, t in cookies], args.concurrency
+        )
     finally:
         server.stop()
 
@@ -69,10 +83,18 @@ def main():
     confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
     total = Registration.objects.filter(event=event).count()
     distinct = Registration.objects.filter(event=event).values("person").distinct().count()
-    print(f"baseline insert view: {base1['rps']:.0f} / {base2['rps']:.0f} req/s, p50 {base1['p50_ms']:.1f} ms, p99 {base1['p99_ms']:.1f} ms")
-    print(f"registrations:        {target['rps']:.0f} req/s, p50 {target['p50_ms']:.1f} ms, p99 {target['p99_ms']:.1f} ms, statuses {target['statuses']}")
-    print(f"check: accepted {accepted}, stored {total}, distinct people {distinct}, confirmed {confirmed} of {args.capacity} places, counter {event.confirmed_count}")
-    ok = total == accepted == distinct == args.people and confirmed == event.confirmed_count == min(args.capacity, args.people)
+    print(
+        f"baseline insert view: {base1['rps']:.0f} / {base2['rps']:.0f} req/s, p50 {base1['p50_ms']:.1f} ms, p99 {base1['p99_ms']:.1f} ms"
+    )
+    print(
+        f"registrations:        {target['rps']:.0f} req/s, p50 {target['p50_ms']:.1f} ms, p99 {target['p99_ms']:.1f} ms, statuses {target['statuses']}"
+    )
+    print(
+        f"check: accepted {accepted}, stored {total}, distinct people {distinct}, confirmed {confirmed} of {args.capacity} places, counter {event.confirmed_count}"
+    )
+    ok = total == accepted == distinct == args.people and confirmed == event.confirmed_count == min(
+        args.capacity, args.people
+    )
     if not ok:
         print("CHECK FAILED: lost, doubled or overbooked registrations")
     ratio = target["rps"] / baseline_rps
