@@ -55,7 +55,7 @@ test: lint unit unit-pg e2e
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l be -l ru -l en --no-obsolete --ignore '.venv/*' --ignore 'e2e/*' \
 		--ignore 'bench/*' --ignore 'staticfiles/*' --ignore '*/tests/*'
-	$(PY) manage.py compilemessages
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'bench/*'
 
 clean:
 	rm -rf $(VENV) staticfiles

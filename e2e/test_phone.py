@@ -52,7 +52,7 @@ def test_phone_layout_home_and_community(new_context, server, places):
     expect(link).to_be_in_viewport()
     box = link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-    expect(page.get_by_label("Language")).to_be_in_viewport()
+    expect(page.locator("#lang-select")).to_be_in_viewport()
     link.tap()
     expect(page).to_have_url(f"{server}/en/communities/")
     assert_no_sideways_scroll(page)

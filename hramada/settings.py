@@ -163,7 +163,7 @@ MFA_TOTP_ISSUER = "Hramada"
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "be"
 LANGUAGES = [("be", "Беларуская"), ("ru", "Русский"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "hramada" / "locale_vendor"]
 TIME_ZONE = "Europe/Minsk"
 USE_I18N = True
 USE_TZ = True

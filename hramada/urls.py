@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.places.urls")),
     path("", include("hramada.orgs.urls")),
     path("", include("hramada.events.urls")),
+    path("", include("hramada.questions.urls")),
     prefix_default_language=True,
 )
 

@@ -18,3 +18,9 @@ class EventsConfig(AppConfig):
         register_home_section(20, selectors.home_section)
         register_manage_section(20, selectors.manage_section)
         register_community_section(selectors.community_section)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from hramada.orgs.registry import register_menu_link
+
+        register_menu_link(20, _("Events"), "events:org_events", perm="events.add_event")

@@ -235,6 +235,9 @@ class Registration(BaseModel):
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    feedback_response = models.OneToOneField(
+        "questions.Response", null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback_of"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]  # arrival order: the waiting list moves in this order

@@ -1,6 +1,6 @@
 from collections import Counter, OrderedDict
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -216,7 +216,10 @@ def attendance(event) -> dict:
         "returning": len([p for p in people if p.pk in earlier]),
         "first_time": len([p for p in people if p.pk not in earlier]),
         "session_attendance": [
-            (s, s.checkins.count()) for s in event.sessions.filter(needs_signup=True).order_by("starts_at")
+            (s, s.n_checkins)
+            for s in event.sessions.filter(needs_signup=True)
+            .annotate(n_checkins=Count("checkins"))
+            .order_by("starts_at")
         ],
     }
 
@@ -241,11 +244,11 @@ def manage_section(request):
         if person
         else []
     )
-    qs = Event.objects.order_by("-starts_at")
+    qs = Event.objects.select_related("organisation").order_by("-starts_at")
     if not request.user.is_staff:
         qs = qs.filter(organisation__in=orgs)
     items = list(qs[:20])
-    if not items and not orgs:
+    if not orgs and not request.user.is_staff:
         return None
     return {
         "title": _("Events you organise"),
@@ -269,3 +272,178 @@ def community_section(community):
 
 def checkin_count(event) -> int:
     return CheckIn.objects.filter(registration__event=event, session__isnull=True).count()
+
+
+# --- Participant pages (event page, programme, Human Library, feeds) ----------------------------------
+
+
+def event_page(slug: str):
+    """An event with what its page shows; drafts included, so the view decides who may preview them."""
+    return (
+        Event.objects.select_related("organisation", "settlement__region", "series", "community")
+        .prefetch_related(Prefetch("co_organisers", queryset=_public_orgs()))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def _public_orgs():
+    from hramada.orgs.models import Organisation
+
+    return Organisation.objects.filter(is_public=True).order_by("name")
+
+
+def registration_box(event, person, *, now=None) -> dict:
+    """What the registration box shows this visitor: their registration, or whether they may register now."""
+    from . import services
+    from .models import ACTIVE
+
+    now = now or timezone.now()
+    registration = registration_for(event, person)
+    full = event.capacity is not None and event.confirmed_count >= event.capacity
+    if event.status == Event.Status.CANCELLED:
+        state = "event_cancelled"
+    elif registration is None and event.ends_at < now:
+        state = "over"
+    elif registration is not None:
+        state = "registered"
+    elif event.registration_mode == Event.Mode.INVITATION:
+        state = "invitation"
+    elif services.registration_open(event, now):
+        state = "open"
+    elif event.registration_opens_at and now < event.registration_opens_at and event.starts_at > now:
+        state = "not_yet"
+    else:
+        state = "closed"
+    return {
+        "state": state,
+        "registration": registration,
+        "active": registration is not None and registration.status in ACTIVE,
+        "position": waiting_position(registration),
+        "full": full,
+        "seats_left": None if event.capacity is None else max(event.capacity - event.confirmed_count, 0),
+    }
+
+
+def my_signups(event, person) -> dict:
+    """{session id: the person's active sign-up} for the sign-up buttons and "My programme"."""
+    from .models import ACTIVE, SessionSignup
+
+    if person is None:
+        return {}
+    qs = SessionSignup.objects.filter(session__event=event, person=person, status__in=ACTIVE)
+    return {s.session_id: s for s in qs.select_related("session__track").order_by("session__starts_at")}
+
+
+def _annotate_sessions(sessions, tracks, mine: dict) -> None:
+    from django.conf import settings
+
+    columns = {t.pk: i for i, t in enumerate(tracks, start=1)}
+    languages = dict(settings.LANGUAGES)
+    now = timezone.now()
+    for s in sessions:
+        s.started = s.starts_at <= now
+        s.over = s.ends_at <= now
+        s.col = columns.get(s.track_id, 0)  # 0: spans all tracks (plenary, break)
+        s.seats_left = None if s.capacity is None else max(s.capacity - s.confirmed_count, 0)
+        s.my_signup = mine.get(s.pk)
+        s.language_name = languages.get(s.language, s.language)
+        s.shown_speakers = list(s.speakers.all())  # prefetched: only those who agreed to be shown
+
+
+def programme(event, *, person=None, by: str = "time") -> dict:
+    """The timetable for the event page, by day then by start time (``by="time"``) or by track.
+
+    Each session carries ``col`` (its track column), ``seats_left``, ``my_signup`` and
+    ``shown_speakers``; the query count does not grow with the number of sessions.
+    """
+    sessions = list(sessions_for(event))
+    tracks = list(event.tracks.all())
+    _annotate_sessions(sessions, tracks, my_signups(event, person))
+    days: OrderedDict = OrderedDict()
+    for s in sessions:
+        days.setdefault(timezone.localtime(s.starts_at).date(), []).append(s)
+    result = []
+    for date, day_sessions in days.items():
+        if by == "track":
+            groups = [
+                {"track": t, "sessions": [s for s in day_sessions if s.track_id == t.pk]} for t in tracks
+            ]
+            groups.append({"track": None, "sessions": [s for s in day_sessions if s.track_id is None]})
+            result.append({"date": date, "groups": [g for g in groups if g["sessions"]]})
+        else:
+            rows: OrderedDict = OrderedDict()
+            for s in day_sessions:
+                rows.setdefault(timezone.localtime(s.starts_at).strftime("%H:%M"), []).append(s)
+            result.append({"date": date, "rows": [{"time": k, "sessions": v} for k, v in rows.items()]})
+    return {"tracks": tracks, "days": result, "count": len(sessions)}
+
+
+def session_card(event, public_id: str, *, person=None):
+    """One session of the event, annotated like ``programme`` (for the htmx sign-up fragment)."""
+    session = sessions_for(event).filter(public_id=public_id).first()
+    if session is not None:
+        _annotate_sessions([session], list(event.tracks.all()), my_signups(event, person))
+    return session
+
+
+def library(event, person=None) -> dict:
+    """The Human Library catalogue with free places per reading, and this reader's own bookings."""
+    books = list(library_catalogue(event))
+    mine = list(my_bookings(event, person).order_by("slot__starts_at"))
+    booked = {b.slot_id for b in mine}
+    now = timezone.now()
+    for book in books:
+        book.reading_slots = list(book.slots.all())
+        for slot in book.reading_slots:
+            slot.free = max(slot.capacity - slot.booked_count, 0)
+            slot.mine = slot.pk in booked
+            slot.past = slot.starts_at <= now
+    return {"books": books, "bookings": mine}
+
+
+def has_library(event) -> bool:
+    return event.books.exists()
+
+
+def feed_token(person) -> str:
+    """The secret part of a person's calendar feed address (derived, so nothing extra is stored)."""
+    from hramada.core.hashing import keyed_hash
+
+    return keyed_hash(person.public_id, purpose="ics-feed")[:32]
+
+
+def person_for_feed(public_id: str, token: str):
+    """The person whose feed this is, or None when the token does not match (compared in constant time)."""
+    import hmac
+
+    from hramada.core.hashing import keyed_hash
+    from hramada.people.models import Person
+
+    expected = keyed_hash(public_id, purpose="ics-feed")[:32]
+    if not hmac.compare_digest(expected.encode(), str(token).encode()):
+        return None
+    return Person.objects.filter(public_id=public_id).first()
+
+
+def feedback_state(event, person, *, now=None) -> str:
+    """Whether this visitor may answer the event's feedback survey, and if not, why.
+
+    One of: "none" (no survey), "not_ended", "anonymous", "not_participant", "answered", "open".
+    """
+    now = now or timezone.now()
+    if not event.feedback_form_id:
+        return "none"
+    if event.ends_at > now:
+        return "not_ended"
+    if person is None:
+        return "anonymous"
+    if not Registration.objects.filter(
+        event=event, person=person, status=RegistrationStatus.CONFIRMED
+    ).exists():
+        return "not_participant"
+    if Registration.objects.filter(
+        event=event, person=person, status=RegistrationStatus.CONFIRMED, feedback_response__isnull=False
+    ).exists():
+        return "answered"
+    return "open"

@@ -10,26 +10,31 @@ import secrets
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models import F, Max, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hramada.core import audit
 from hramada.core.errors import DomainError
+from hramada.core.text import unique_slug
 from hramada.questions.services import save_response
 
 from . import tasks
 from .models import (
     ACTIVE,
     HOLDS_PLACE,
+    Book,
     CheckIn,
     Event,
+    EventSeries,
     ReadingSlot,
     Registration,
     RegistrationStatus,
     Session,
     SessionSignup,
     SlotBooking,
+    Speaker,
+    Track,
 )
 
 S = RegistrationStatus
@@ -252,6 +257,8 @@ def expire_offers(*, now=None) -> int:
 def signup_session(*, session: Session, person, actor=None) -> SessionSignup:
     """Take a seat in a session that needs its own sign-up; the waiting list when it is full."""
     event = session.event
+    if event.status != Event.Status.PUBLISHED:
+        raise DomainError(_("This event is not open for sign-ups."))
     if not session.needs_signup:
         raise DomainError(_("This session needs no sign-up: just come."))
     if session.starts_at <= timezone.now():
@@ -260,6 +267,21 @@ def signup_session(*, session: Session, person, actor=None) -> SessionSignup:
         raise DomainError(_("Register for the event first; then you can sign up for its sessions."))
     if SessionSignup.objects.filter(session=session, person=person, status__in=ACTIVE).exists():
         raise DomainError(_("You are already signed up for this session."))
+    clash = (
+        SessionSignup.objects.filter(
+            person=person,
+            status__in=HOLDS_PLACE,
+            session__starts_at__lt=session.ends_at,
+            session__ends_at__gt=session.starts_at,
+        )
+        .select_related("session")
+        .first()
+    )
+    if clash is not None:
+        raise DomainError(
+            _("You already have a seat in “%(title)s” at that time. Leave it first to take this one.")
+            % {"title": clash.session}
+        )
     try:
         with transaction.atomic():
             status = S.CONFIRMED if _take_place(Session, session.pk) else S.WAITLISTED
@@ -333,6 +355,14 @@ def check_in(
             _("%(name)s is not confirmed (status: %(status)s).")
             % {"name": registration.person, "status": registration.get_status_display()}
         )
+    if (
+        session is not None
+        and session.needs_signup
+        and not SessionSignup.objects.filter(
+            session=session, person=registration.person, status=S.CONFIRMED
+        ).exists()
+    ):
+        raise DomainError(_("%(name)s has no seat in this session.") % {"name": registration.person})
     at = min(at or timezone.now(), timezone.now())
     try:
         with transaction.atomic():
@@ -366,10 +396,14 @@ def check_in(
 def book_slot(*, slot: ReadingSlot, reader, actor=None) -> SlotBooking:
     """A reader books a conversation: never two overlapping slots per reader, never over the slot's readers."""
     book = slot.book
+    if book.event.status != Event.Status.PUBLISHED:
+        raise DomainError(_("This event is not open for bookings."))
     if slot.starts_at <= timezone.now():
         raise DomainError(_("This reading has already started."))
     if book.person_id == reader.pk:
         raise DomainError(_("You cannot read yourself."))
+    if not Registration.objects.filter(event_id=book.event_id, person=reader, status=S.CONFIRMED).exists():
+        raise DomainError(_("Register for the event first; then you can book a Human Library reading."))
     with transaction.atomic():
         # Lock the reader so two tabs cannot book two overlapping slots at the same moment.
         type(reader).objects.select_for_update(no_key=True).filter(pk=reader.pk).first()
@@ -410,6 +444,7 @@ def _take_slot(pk) -> bool:
 
 @transaction.atomic
 def cancel_booking(*, actor, booking: SlotBooking) -> None:
+    """The reader (or an organiser) cancels a booking; the place in the reading is free again."""
     booking = SlotBooking.objects.select_for_update().select_related("slot__book__event").get(pk=booking.pk)
     if booking.reader.user_id != getattr(actor, "pk", None):
         _require_manager(actor, booking.slot.book.event)
@@ -452,3 +487,399 @@ def export_registrations(person) -> list:
             for b in person.slot_bookings.select_related("slot__book")
         ]
     )
+
+
+# --- Organiser editing (events, programme, Human Library) ------------------------------------------------
+# Appended for the organiser pages; the lead may move or reshape these.
+
+LANGS = ("be", "ru", "en")
+
+
+def _set_translated(obj, field: str, values: dict, *, required_message=None) -> None:
+    """Copy ``field_be/_ru/_en`` from ``values`` and fill the untranslated column from the first one given.
+
+    Assigning the plain attribute of a translated field writes the *current* language's column, so the
+    base value is set under that language to leave the other translations untouched.
+    """
+    for lang in LANGS:
+        key = f"{field}_{lang}"
+        if key in values:
+            setattr(obj, key, values[key] or "")
+    for lang in ("en", "ru", "be"):
+        text = getattr(obj, f"{field}_{lang}", "")
+        if text:
+            with translation.override(lang):
+                setattr(obj, field, text)
+            return
+    if required_message:
+        raise DomainError(required_message, field=f"{field}_be")
+
+
+def _require_event_perm(actor, *, organisation, event=None):
+    if event is None:
+        if actor is None or not actor.has_perm("events.add_event", organisation):
+            raise DomainError(_("Only the organisation's owners and managers can create events."))
+    else:
+        _require_manager(actor, event)
+
+
+EVENT_FIELDS = {
+    "status",
+    "series",
+    "edition",
+    "starts_at",
+    "ends_at",
+    "address",
+    "settlement",
+    "community",
+    "online_url",
+    "registration_mode",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "offer_hours",
+    "registration_form",
+    "feedback_form",
+}
+EVENT_TRANSLATED = ("title", "summary", "description", "venue")
+
+
+@transaction.atomic
+def save_event(*, actor, organisation, event: Event | None = None, **values) -> Event:
+    """Create or change an event of an organisation; it ends after it starts and keeps its confirmed places."""
+    _require_event_perm(actor, organisation=organisation, event=event)
+    creating = event is None
+    if not creating:
+        event = _lock(Event, event.pk)
+        organisation = event.organisation
+    co_organisers = values.pop("co_organisers", None)
+    unknown = set(values) - EVENT_FIELDS - {f"{f}_{lang}" for f in EVENT_TRANSLATED for lang in LANGS}
+    if unknown:
+        raise TypeError(f"save_event got unexpected values: {sorted(unknown)}")
+    starts = values.get("starts_at", getattr(event, "starts_at", None))
+    ends = values.get("ends_at", getattr(event, "ends_at", None))
+    if starts is None or ends is None:
+        raise DomainError(_("Give the start and the end of the event."), field="starts_at")
+    if ends < starts:
+        raise DomainError(_("The event cannot end before it starts."), field="ends_at")
+    opens = values.get("registration_opens_at", getattr(event, "registration_opens_at", None))
+    closes = values.get("registration_closes_at", getattr(event, "registration_closes_at", None))
+    if opens and closes and closes <= opens:
+        raise DomainError(_("Registration must close after it opens."), field="registration_closes_at")
+    capacity = values.get("capacity", getattr(event, "capacity", None))
+    if not creating and capacity is not None and capacity < event.confirmed_count:
+        raise DomainError(
+            _("%(n)s people are already confirmed: the number of places cannot be lower than that.")
+            % {"n": event.confirmed_count},
+            field="capacity",
+        )
+    for key in ("registration_form", "feedback_form"):
+        form = values.get(key)
+        if form is not None and form.organisation_id != organisation.pk:
+            raise DomainError(_("Choose one of your organisation's own forms."), field=key)
+    series = values.get("series")
+    if series is not None and series.organisation_id != organisation.pk:
+        raise DomainError(_("Choose one of your organisation's own series."), field="series")
+    settlement = values.get("settlement", getattr(event, "settlement", None))
+    community = values.get("community", getattr(event, "community", None))
+    if community is not None and settlement is not None and community.settlement_id != settlement.pk:
+        raise DomainError(_("This community is not in the place you chose."), field="community")
+
+    if creating:
+        event = Event(organisation=organisation)
+    changed = []
+    for key, value in values.items():
+        if key in EVENT_FIELDS and getattr(event, key) != value:
+            changed.append(key)
+            setattr(event, key, value)
+    for field in EVENT_TRANSLATED:
+        before = [getattr(event, f"{field}_{lang}", "") for lang in LANGS]
+        _set_translated(
+            event,
+            field,
+            values,
+            required_message=_("Give the event a title in at least one language.")
+            if field == "title"
+            else None,
+        )
+        if before != [getattr(event, f"{field}_{lang}", "") for lang in LANGS]:
+            changed.append(field)
+    if creating:
+        base = event.title_en or event.title_ru or event.title_be
+        event.slug = unique_slug(f"{base} {event.edition}".strip(), Event, max_length=70)
+    event.save()
+    if co_organisers is not None:
+        co_organisers = [o for o in co_organisers if o.pk != organisation.pk]
+        if creating or set(event.co_organisers.values_list("pk", flat=True)) != {o.pk for o in co_organisers}:
+            event.co_organisers.set(co_organisers)
+            changed.append("co_organisers")
+    audit.record(
+        actor=actor,
+        action="events.event.created" if creating else "events.event.updated",
+        target=event,
+        scope=organisation,
+        data={"fields": sorted(set(changed)), "status": event.status},
+    )
+    return event
+
+
+@transaction.atomic
+def create_series(*, actor, organisation, **titles) -> EventSeries:
+    """A new series (a yearly forum) that editions can belong to."""
+    _require_event_perm(actor, organisation=organisation)
+    series = EventSeries(organisation=organisation)
+    _set_translated(series, "title", titles, required_message=_("Give the series a title."))
+    base = series.title_en or series.title_ru or series.title_be
+    series.slug = unique_slug(base, EventSeries, max_length=70)
+    series.save()
+    audit.record(actor=actor, action="events.series.created", target=series, scope=organisation)
+    return series
+
+
+@transaction.atomic
+def save_track(
+    *, actor, event: Event, track: Track | None = None, order: int | None = None, **names
+) -> Track:
+    """Add or rename a room or thematic track of the programme."""
+    _require_manager(actor, event)
+    creating = track is None
+    if not creating and track.event_id != event.pk:
+        raise DomainError(_("This track belongs to another event."))
+    track = track or Track(event=event)
+    _set_translated(track, "name", names, required_message=_("Give the track or room a name."))
+    if order is not None:
+        track.order = order
+    elif creating:
+        track.order = (event.tracks.aggregate(m=Max("order"))["m"] or 0) + 1
+    track.save()
+    audit.record(
+        actor=actor,
+        action=f"events.track.{'created' if creating else 'updated'}",
+        target=track,
+        scope=event.organisation,
+    )
+    return track
+
+
+@transaction.atomic
+def delete_track(*, actor, track: Track) -> None:
+    """Remove a track; its sessions stay in the programme without a track."""
+    event = track.event
+    _require_manager(actor, event)
+    audit.record(
+        actor=actor,
+        action="events.track.deleted",
+        target=event,
+        scope=event.organisation,
+        data={"name": str(track)},
+    )
+    track.delete()
+
+
+SESSION_FIELDS = {"track", "format", "starts_at", "ends_at", "language", "capacity", "needs_signup"}
+
+
+@transaction.atomic
+def save_session(*, actor, event: Event, session: Session | None = None, **values) -> Session:
+    """Add or change a programme session: it ends after it starts and keeps the seats already taken."""
+    _require_manager(actor, event)
+    creating = session is None
+    if not creating:
+        session = _lock(Session, session.pk)
+        if session.event_id != event.pk:
+            raise DomainError(_("This session belongs to another event."))
+    unknown = (
+        set(values) - SESSION_FIELDS - {f"{f}_{lang}" for f in ("title", "description") for lang in LANGS}
+    )
+    if unknown:
+        raise TypeError(f"save_session got unexpected values: {sorted(unknown)}")
+    starts = values.get("starts_at", getattr(session, "starts_at", None))
+    ends = values.get("ends_at", getattr(session, "ends_at", None))
+    if starts is None or ends is None or ends <= starts:
+        raise DomainError(_("The session must end after it starts."), field="ends_at")
+    track = values.get("track")
+    if track is not None and track.event_id != event.pk:
+        raise DomainError(_("Choose one of this event's tracks."), field="track")
+    capacity = values.get("capacity", getattr(session, "capacity", None))
+    taken = session.confirmed_count if session else 0
+    if capacity is not None and capacity < taken:
+        raise DomainError(
+            _(
+                "%(n)s people have already taken a seat in this session: the number of places "
+                "cannot be lower than that. Cancel some sign-ups first."
+            )
+            % {"n": taken},
+            field="capacity",
+        )
+    session = session or Session(event=event)
+    for key, value in values.items():
+        if key in SESSION_FIELDS:
+            setattr(session, key, value)
+    _set_translated(session, "title", values, required_message=_("Give the session a title."))
+    _set_translated(session, "description", values)
+    session.save()
+    audit.record(
+        actor=actor,
+        action=f"events.session.{'created' if creating else 'updated'}",
+        target=session,
+        scope=event.organisation,
+    )
+    return session
+
+
+@transaction.atomic
+def delete_session(*, actor, session: Session) -> None:
+    """Remove a session from the programme, unless people have signed up or been checked in to it."""
+    event = session.event
+    _require_manager(actor, event)
+    session = _lock(Session, session.pk)
+    if session.signups.filter(status__in=ACTIVE).exists():
+        raise DomainError(
+            _("People have signed up for this session. Cancel their sign-ups before deleting it.")
+        )
+    if session.checkins.exists():
+        raise DomainError(_("People were checked in to this session; it can no longer be deleted."))
+    audit.record(
+        actor=actor,
+        action="events.session.deleted",
+        target=event,
+        scope=event.organisation,
+        data={"title": str(session), "starts_at": session.starts_at.isoformat()},
+    )
+    session.delete()
+
+
+@transaction.atomic
+def set_speaker(*, actor, session: Session, person, shown_publicly: bool) -> Speaker:
+    """Add a speaker to a session (or change whether they agreed to be shown publicly)."""
+    _require_manager(actor, session.event)
+    speaker, created = Speaker.objects.update_or_create(
+        session=session, person=person, defaults={"shown_publicly": shown_publicly}
+    )
+    audit.record(
+        actor=actor,
+        action=f"events.speaker.{'added' if created else 'changed'}",
+        target=session,
+        scope=session.event.organisation,
+        data={"person": person.pk, "shown_publicly": shown_publicly},
+    )
+    return speaker
+
+
+@transaction.atomic
+def remove_speaker(*, actor, speaker: Speaker) -> None:
+    session = speaker.session
+    _require_manager(actor, session.event)
+    audit.record(
+        actor=actor,
+        action="events.speaker.removed",
+        target=session,
+        scope=session.event.organisation,
+        data={"person": speaker.person_id},
+    )
+    speaker.delete()
+
+
+@transaction.atomic
+def save_book(
+    *, actor, event: Event, book: Book | None = None, person=None, shown_name=None, **texts
+) -> Book:
+    """Add or change a Human Library book: the person who tells a story and how the catalogue shows it."""
+    _require_manager(actor, event)
+    creating = book is None
+    if not creating and book.event_id != event.pk:
+        raise DomainError(_("This book belongs to another event."))
+    book = book or Book(event=event)
+    if person is not None:
+        book.person = person
+    if book.person_id is None:
+        raise DomainError(_("Choose the person who is the book."), field="person")
+    if shown_name is not None:
+        book.shown_name = shown_name
+    _set_translated(book, "title", texts, required_message=_("Give the book a title."))
+    _set_translated(book, "description", texts)
+    book.save()
+    audit.record(
+        actor=actor,
+        action=f"events.library.book_{'created' if creating else 'updated'}",
+        target=book,
+        scope=event.organisation,
+    )
+    return book
+
+
+@transaction.atomic
+def save_slot(
+    *, actor, book: Book, slot: ReadingSlot | None = None, starts_at, ends_at, capacity: int = 1
+) -> ReadingSlot:
+    """Add or change a reading time of a book: 1 to 3 readers, never fewer than already booked."""
+    event = book.event
+    _require_manager(actor, event)
+    creating = slot is None
+    if not creating:
+        slot = ReadingSlot.objects.select_for_update().get(pk=slot.pk)
+        if slot.book_id != book.pk:
+            raise DomainError(_("This reading belongs to another book."))
+    if ends_at <= starts_at:
+        raise DomainError(_("The reading must end after it starts."), field="ends_at")
+    if not 1 <= capacity <= 3:
+        raise DomainError(_("A reading has 1, 2 or 3 readers."), field="capacity")
+    if slot is not None and capacity < slot.booked_count:
+        raise DomainError(
+            _("%(n)s readers have already booked this reading: the number cannot be lower than that.")
+            % {"n": slot.booked_count},
+            field="capacity",
+        )
+    slot = slot or ReadingSlot(book=book)
+    slot.starts_at, slot.ends_at, slot.capacity = starts_at, ends_at, capacity
+    slot.save()
+    audit.record(
+        actor=actor,
+        action=f"events.library.slot_{'created' if creating else 'updated'}",
+        target=slot,
+        scope=event.organisation,
+    )
+    return slot
+
+
+@transaction.atomic
+def delete_slot(*, actor, slot: ReadingSlot) -> None:
+    """Remove a reading time nobody has booked."""
+    event = slot.book.event
+    _require_manager(actor, event)
+    slot = ReadingSlot.objects.select_for_update().get(pk=slot.pk)
+    if slot.booked_count:
+        raise DomainError(_("Readers have booked this time. Cancel their bookings first."))
+    audit.record(
+        actor=actor,
+        action="events.library.slot_deleted",
+        target=slot.book,
+        scope=event.organisation,
+        data={"starts_at": slot.starts_at.isoformat()},
+    )
+    slot.delete()
+
+
+@transaction.atomic
+def submit_feedback(*, event: Event, person, actor, answers: dict):
+    """A confirmed participant answers the event's feedback survey once, after the event has ended."""
+    if not event.feedback_form_id:
+        raise DomainError(_("This event has no feedback survey."))
+    if event.ends_at > timezone.now():
+        raise DomainError(_("The survey opens when the event ends."))
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(event=event, person=person, status=S.CONFIRMED)
+        .first()
+    )
+    if registration is None:
+        raise DomainError(_("Only confirmed participants of this event can answer its survey."))
+    if registration.feedback_response_id:
+        raise DomainError(_("You have already answered this survey."))
+    response = save_response(form=event.feedback_form, person=person, answers=answers)
+    registration.feedback_response = response
+    registration.save(update_fields=["feedback_response", "updated_at"])
+    audit.record(
+        actor=actor, action="events.feedback.answered", target=registration, scope=event.organisation
+    )
+    return response

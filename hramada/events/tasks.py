@@ -31,5 +31,5 @@ def send_registration_email(registration_id: int) -> None:
             png = io.BytesIO()
             segno.make(registration.ticket_code, error="m").save(png, kind="png", scale=6, border=2)
             message.attach("ticket.png", png.getvalue(), "image/png")
-            message.attach("event.ics", selectors.event_ics(event), "text/calendar; charset=utf-8")
+            message.attach("event.ics", selectors.event_ics(event), "text/calendar")
     message.send()

@@ -8,8 +8,12 @@ class QuestionsConfig(AppConfig):
     verbose_name = _("Forms and questions")
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
         from hramada.core import personal_data
+        from hramada.orgs.registry import register_menu_link
 
         from . import services
 
+        register_menu_link(30, _("Forms"), "questions:form_list")
         personal_data.register("form_answers", export=services.export_answers, erase=services.erase_answers)

@@ -131,6 +131,9 @@ class QuestionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         langs = ("be", "ru", "en")
+        low, high = data.get("min_value"), data.get("max_value")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_value", _l("The maximum must not be below the minimum."))
         if not any(data.get(f"label_{lang}") for lang in langs):
             self.add_error("label_be", _l("Write the question in at least one language."))
         if data.get("kind") in (Question.Kind.CHOICE, Question.Kind.MULTI_CHOICE):

@@ -52,3 +52,12 @@ class ReadingSlotFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyAttribute(lambda o: o.book.event.starts_at + timedelta(hours=3))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=30))
     capacity = 1
+
+
+def registered(event, person=None):
+    """A person with a confirmed place at the event (through the registration service)."""
+    from hramada.events import services
+
+    person = person or PersonFactory()
+    services.register(event=event, person=person)
+    return person

@@ -19,7 +19,7 @@ from hramada.events.models import Event, Registration
 from hramada.events.models import RegistrationStatus as S
 from hramada.people.tests.factories import PersonFactory
 
-from .factories import EventFactory, ReadingSlotFactory
+from .factories import EventFactory, ReadingSlotFactory, registered
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -93,7 +93,7 @@ def test_double_submit_of_one_person_counts_once():
 
 def test_human_library_slot_is_never_double_booked():
     slot = ReadingSlotFactory(capacity=2)
-    readers = [PersonFactory() for _ in range(15)]
+    readers = [registered(slot.book.event) for _ in range(15)]
     results = run_concurrently(lambda r: services.book_slot(slot=slot, reader=r), [(r,) for r in readers])
     booked = [r for r in results if not isinstance(r, Exception)]
     assert len(booked) == 2

@@ -13,7 +13,7 @@ from hramada.events.models import RegistrationStatus as S
 from hramada.orgs.models import Membership, Role
 from hramada.people.tests.factories import PersonFactory, UserFactory
 
-from .factories import EventFactory, ReadingSlotFactory, SessionFactory
+from .factories import EventFactory, ReadingSlotFactory, SessionFactory, registered
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,8 @@ def test_cancellation_offers_the_place_to_the_first_waiting_who_must_confirm_in_
 ):
     a, b, c, d = (UserFactory().person for _ in range(4))
     for p in (a, b, c, d):
+        p.preferred_language = "en"
+        p.save()
         services.register(event=event, person=p)
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel(actor=a.user, registration=Registration.objects.get(person=a))
@@ -202,7 +204,9 @@ def test_human_library_no_double_booking_no_overlap_and_cancel_frees(event):
         starts_at=slot.starts_at + timedelta(minutes=10),
         ends_at=slot.ends_at + timedelta(minutes=10),
     )
-    reader, other = UserFactory().person, UserFactory().person
+    reader, other = registered(event, UserFactory().person), registered(event, UserFactory().person)
+    with pytest.raises(DomainError, match="Register for the event first"):
+        services.book_slot(slot=slot, reader=PersonFactory())
     booking = services.book_slot(slot=slot, reader=reader)
     with pytest.raises(DomainError, match="already booked"):
         services.book_slot(slot=slot, reader=reader)

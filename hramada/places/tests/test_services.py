@@ -109,8 +109,11 @@ def test_changes_on_the_admin_site_are_audited(client, admin_user):
     client.force_login(admin_user)
     region = RegionFactory()
     response = client.post(
-        "/admin/places/district/add/", {"region": region.pk, "name_en": "Mstislavl District", "name_be": "Мсціслаўскі раён", "name_ru": ""}
+        "/admin/places/district/add/",
+        {"region": region.pk, "name_en": "Mstislavl District", "name_be": "Мсціслаўскі раён", "name_ru": ""},
     )
     assert response.status_code == 302, response.content.decode()[:500]
     entry = AuditEntry.objects.get(action="admin.places.district.created")
-    assert entry.target_label in ("Mstislavl District", "Мсціслаўскі раён") and "name_en" in entry.data["fields"]
+    assert (
+        entry.target_label in ("Mstislavl District", "Мсціслаўскі раён") and "name_en" in entry.data["fields"]
+    )

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from .views import manage
+
+app_name = "questions"
+urlpatterns = [
+    path("manage/organisations/<slug:slug>/forms/", manage.form_list, name="form_list"),
+    path("manage/forms/<str:public_id>/", manage.form_detail, name="form_detail"),
+    path("manage/forms/<str:public_id>/preview/", manage.form_preview, name="form_preview"),
+    path(
+        "manage/forms/<str:public_id>/questions/<int:question_id>/",
+        manage.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "manage/forms/<str:public_id>/questions/<int:question_id>/move/",
+        manage.question_move,
+        name="question_move",
+    ),
+    path(
+        "manage/forms/<str:public_id>/questions/<int:question_id>/delete/",
+        manage.question_delete,
+        name="question_delete",
+    ),
+]
