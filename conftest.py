@@ -4,7 +4,7 @@ import ipaddress
 import socket
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import translation
 
 _real_connect = socket.socket.connect
@@ -33,10 +33,12 @@ def _english_and_clean_cache(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     with translation.override("en"):
         yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from hramada.core.views import public as core_public
@@ -15,7 +16,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     # Inside the prefix, so the switcher knows the language of the page it translates.
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Exempt from CSRF: it only sets the visitor's language cookie, and cached public pages carry
+    # no per-visitor token.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include("hramada.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("hramada.people.urls")),

@@ -12,7 +12,7 @@ class EventsConfig(AppConfig):
         from hramada.core.registry import register_home_section, register_manage_section
         from hramada.places.selectors import register_community_section
 
-        from . import selectors, services
+        from . import selectors, services, signals  # noqa: F401 - signals keep the page cache honest
 
         personal_data.register("event_registrations", export=services.export_registrations, erase=None)
         register_home_section(20, selectors.home_section)

@@ -1,6 +1,6 @@
 from collections import Counter, OrderedDict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -447,3 +447,12 @@ def feedback_state(event, person, *, now=None) -> str:
     ).exists():
         return "answered"
     return "open"
+
+
+def page_cache_key(event, variant: str) -> str:
+    """Changes whenever the anonymous event page would: the event, its sessions, or places taken."""
+    seats = event.sessions.aggregate(n=Count("id"), taken=Sum("confirmed_count"))
+    return (
+        f"event-page:{event.pk}:{variant}:{event.updated_at.timestamp()}:{event.confirmed_count}:"
+        f"{seats['n']}:{seats['taken'] or 0}"
+    )

@@ -366,3 +366,19 @@ def test_feedback_only_after_the_end_only_for_participants_and_only_once(client,
 
     no_survey = EventFactory()
     assert b"has no feedback survey" in client.get(url("feedback_survey", no_survey)).content
+
+
+def test_anonymous_event_page_is_cached_and_any_change_shows_at_once(
+    client, event, django_assert_max_num_queries
+):
+    session = SessionFactory(event=event, title_en="Grant writing", needs_signup=True, capacity=5)
+    first = client.get(url("detail", event)).content.decode()
+    assert "Grant writing" in first
+    with django_assert_max_num_queries(3):  # the event, the version, nothing rendered
+        assert client.get(url("detail", event)).content.decode() == first
+    session.title_en = "Grant writing for villages"
+    session.save()
+    assert "Grant writing for villages" in client.get(url("detail", event)).content.decode()
+    assert "5 seats left of 5" in client.get(url("detail", event)).content.decode()
+    services.signup_session(session=session, person=registered(event))
+    assert "4 seats left of 5" in client.get(url("detail", event)).content.decode()

@@ -4,10 +4,11 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -106,8 +107,26 @@ def event_list(request):
 
 @require_GET
 def event_detail(request, slug):
+    """The event page. Anonymous visitors get a copy rendered once per version of the event.
+
+    The cache is in each app server's own memory, and its key holds the event's ``updated_at`` (moved
+    by every change to what the page shows, see signals.py) and the places taken, both read from
+    the database: a change made through any app server is seen by all at once.
+    """
     event = _event_or_404(request, slug)
-    return render(request, "events/public/detail.html", _detail_context(request, event))
+    if (
+        request.user.is_authenticated
+        or event.status != Event.Status.PUBLISHED
+        or list(messages.get_messages(request))
+    ):
+        return render(request, "events/public/detail.html", _detail_context(request, event))
+    key = selectors.page_cache_key(event, f"{translation.get_language()}:{request.GET.urlencode()}")
+    html = caches["pages"].get(key)
+    if html is None:
+        response = render(request, "events/public/detail.html", _detail_context(request, event))
+        caches["pages"].set(key, response.content, 600)
+        return response
+    return HttpResponse(html)
 
 
 # --- registration ----------------------------------------------------------------------------------------
