@@ -237,7 +237,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages ride in a signed cookie (session only when too big): no session write per POST.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 SITE_NAME = _("Hramada")
 # Absolute address used in e-mails (links must work outside the browser session).

@@ -24,6 +24,8 @@ class AuditedAdminMixin:
     """Changes made on the administration site go into the audit log like any other staff action."""
 
     def _scope(self, obj):
+        if obj._meta.label == "orgs.Organisation":
+            return obj
         return getattr(obj, "organisation", None)
 
     def save_model(self, request, obj, form, change):

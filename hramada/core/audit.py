@@ -8,6 +8,9 @@ from .models import AuditEntry
 def _ref(obj):
     if obj is None:
         return None, ""
+    if isinstance(obj, tuple):  # (model class, pk): a scope known by id, not worth a query
+        model, pk = obj
+        return ContentType.objects.get_for_model(model, for_concrete_model=False), str(pk)
     return ContentType.objects.get_for_model(obj, for_concrete_model=False), str(obj.pk)
 
 

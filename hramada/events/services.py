@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from hramada.core import audit
 from hramada.core.errors import DomainError
+from hramada.core.tasks import enqueue_on_commit
 from hramada.core.text import unique_slug
+from hramada.orgs.models import Organisation
 from hramada.questions.services import save_response
 
 from . import tasks
@@ -38,6 +40,16 @@ from .models import (
 )
 
 S = RegistrationStatus
+
+
+def _save_keeping_counters(obj, *counters: str) -> None:
+    """Save an edited row without writing its maintained counters, which other requests move
+    concurrently with UPDATE ... SET n = n + 1 (a stale value written back would undo them)."""
+    if obj.pk is None:
+        obj.save()
+        return
+    fields = [f.name for f in obj._meta.concrete_fields if not f.primary_key and f.name not in counters]
+    obj.save(update_fields=fields)
 
 
 def _take_place(model, pk) -> bool:
@@ -119,10 +131,10 @@ def register(
                 actor=actor,
                 action="events.registration.created",
                 target=registration,
-                scope=event.organisation,
+                scope=(Organisation, event.organisation_id),
                 data={"status": status, "staff_entry": staff_entry},
             )
-            transaction.on_commit(lambda: tasks.send_registration_email.enqueue(registration.pk))
+            enqueue_on_commit(tasks.send_registration_email, registration.pk)
     except IntegrityError:
         # The partial unique constraint caught a double submit that raced past the check above.
         raise DomainError(_("%(name)s is already registered for this event.") % {"name": person}) from None
@@ -150,7 +162,7 @@ def decide(*, actor, registration: Registration, approve: bool) -> Registration:
         target=registration,
         scope=event.organisation,
     )
-    transaction.on_commit(lambda: tasks.send_registration_email.enqueue(registration.pk))
+    enqueue_on_commit(tasks.send_registration_email, registration.pk)
     return registration
 
 
@@ -168,7 +180,7 @@ def _offer_next(event: Event, now) -> Registration | None:
     nxt.offered_until = now + timedelta(hours=event.offer_hours)
     nxt.save(update_fields=["status", "offered_until", "updated_at"])
     audit.record(actor=None, action="events.registration.offered", target=nxt, scope=event.organisation)
-    transaction.on_commit(lambda: tasks.send_registration_email.enqueue(nxt.pk))
+    enqueue_on_commit(tasks.send_registration_email, nxt.pk)
     return nxt
 
 
@@ -218,7 +230,7 @@ def accept_offer(*, actor, registration: Registration) -> Registration:
         target=registration,
         scope=registration.event.organisation,
     )
-    transaction.on_commit(lambda: tasks.send_registration_email.enqueue(registration.pk))
+    enqueue_on_commit(tasks.send_registration_email, registration.pk)
     return registration
 
 
@@ -607,7 +619,11 @@ def save_event(*, actor, organisation, event: Event | None = None, **values) -> 
     if creating:
         base = event.title_en or event.title_ru or event.title_be
         event.slug = unique_slug(f"{base} {event.edition}".strip(), Event, max_length=70)
-    event.save()
+    _save_keeping_counters(event, "confirmed_count")
+    if not creating:
+        # More places: offer them to the waiting list, first come first served.
+        while _offer_next(event, timezone.now()):
+            pass
     if co_organisers is not None:
         co_organisers = [o for o in co_organisers if o.pk != organisation.pk]
         if creating or set(event.co_organisers.values_list("pk", flat=True)) != {o.pk for o in co_organisers}:
@@ -717,7 +733,7 @@ def save_session(*, actor, event: Event, session: Session | None = None, **value
             setattr(session, key, value)
     _set_translated(session, "title", values, required_message=_("Give the session a title."))
     _set_translated(session, "description", values)
-    session.save()
+    _save_keeping_counters(session, "confirmed_count")
     audit.record(
         actor=actor,
         action=f"events.session.{'created' if creating else 'updated'}",
@@ -832,7 +848,7 @@ def save_slot(
         )
     slot = slot or ReadingSlot(book=book)
     slot.starts_at, slot.ends_at, slot.capacity = starts_at, ends_at, capacity
-    slot.save()
+    _save_keeping_counters(slot, "booked_count")
     audit.record(
         actor=actor,
         action=f"events.library.slot_{'created' if creating else 'updated'}",

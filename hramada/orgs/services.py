@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from hramada.core import audit
 from hramada.core.errors import DomainError
+from hramada.core.tasks import enqueue_on_commit
 from hramada.core.text import unique_slug
 
 from .models import Invitation, Membership, Organisation, Role
@@ -108,7 +109,7 @@ def invite_member(*, actor, organisation: Organisation, email: str, role: str = 
         scope=organisation,
         data={"email": email, "role": role},
     )
-    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    enqueue_on_commit(send_invitation_email, invitation.pk)
     return invitation
 
 

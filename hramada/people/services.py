@@ -3,6 +3,8 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,15 +17,15 @@ from .models import ConsentRecord, Person, User
 
 def ensure_person(user: User) -> Person:
     """Every login has exactly one Person; create it on first need, named after the e-mail's local part."""
-    person = Person.objects.filter(user=user).first()
-    if person is None:
-        person = Person.objects.create(
+    try:
+        return user.person  # cached on the user object for the rest of the request
+    except Person.DoesNotExist:
+        return Person.objects.create(
             user=user,
             display_name=user.email.split("@")[0][:120],
             email=user.email,
             source=Person.Source.SELF,
         )
-    return person
 
 
 @transaction.atomic
@@ -192,6 +194,11 @@ def erase_account(*, user: User) -> Person:
     AuditEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(Person), target_id=str(person.pk)
     ).update(target_label="")
+    # Labels of their registrations, bookings... ("Name — Event (status)") lose the name too.
+    if len(person.display_name) >= 3:
+        AuditEntry.objects.filter(target_label__contains=person.display_name).update(
+            target_label=Replace("target_label", Value(person.display_name), Value("former participant"))
+        )
     person.consents.all().delete()
     person.display_name = "Former participant"
     person.email = ""

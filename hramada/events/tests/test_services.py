@@ -239,3 +239,30 @@ def test_attendance_counts_people_and_locations_and_hides_small_groups(event):
     assert (report["participants"], report["locations"]) == (8, 3)
     assert report["by_gender"] == [("woman", 6), ("other (groups under 5 people, hidden)", 2)]
     assert report["first_time"] == 8 and report["returning"] == 0
+
+
+def test_editing_an_event_keeps_places_taken_meanwhile_and_more_places_go_to_the_waiting_list(
+    event, organiser
+):
+    stale = Event.objects.get(pk=event.pk)  # an organiser's form opened before people registered
+    people = [PersonFactory() for _ in range(4)]
+    for p in people:
+        services.register(event=event, person=p)
+    services.save_event(actor=organiser, organisation=event.organisation, event=stale, capacity=3)
+    event.refresh_from_db()
+    assert event.confirmed_count == 3  # 2 confirmed + 1 offered, not the stale 0 written back
+    assert statuses(event) == [S.CONFIRMED, S.CONFIRMED, S.OFFERED, S.WAITLISTED]
+
+
+def test_erasure_removes_the_name_from_registration_audit_entries(event):
+    from hramada.people.services import erase_account, update_profile
+
+    user = UserFactory()
+    update_profile(person=user.person, actor=user, display_name="Volha Zhuk")
+    services.register(event=event, person=user.person)
+    assert AuditEntry.objects.filter(target_label__contains="Volha Zhuk").exists()
+    erase_account(user=user)
+    assert not AuditEntry.objects.filter(target_label__contains="Volha Zhuk").exists()
+    assert AuditEntry.objects.filter(
+        action="events.registration.created", target_label__contains="former participant"
+    ).exists()

@@ -35,9 +35,15 @@ def _viewer(request):
     return getattr(request.user, "person", None)
 
 
-def _event_or_404(request, slug) -> Event:
-    """Published and cancelled events are public; drafts only for their organisers (a preview)."""
-    event = selectors.event_page(slug)
+def _event_or_404(request, slug, *, lean: bool = False) -> Event:
+    """Published and cancelled events are public; drafts only for their organisers (a preview).
+
+    ``lean``: just the event row, for actions that redirect (no page to render).
+    """
+    if lean:
+        event = Event.objects.filter(slug=slug).select_related(None).order_by().first()
+    else:
+        event = selectors.event_page(slug)
     if event is None:
         raise Http404
     if event.status == Event.Status.DRAFT and not request.user.has_perm("events.manage_event", event):
@@ -136,7 +142,7 @@ def event_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     """Register the visitor, answering the event's registration form when it has one."""
-    event = _event_or_404(request, slug)
+    event = _event_or_404(request, slug, lean=True)
     if request.method == "GET":  # e.g. back from the log-in page
         return redirect(_detail_url(event, "registration"))
     person = people_services.ensure_person(request.user)
@@ -145,14 +151,22 @@ def register(request, slug):
     if event.registration_form_id:
         form = AnswersForm(request.POST, request.FILES, form_definition=event.registration_form)
         if not form.is_valid():
-            return render(request, "events/public/detail.html", _detail_context(request, event, form=form))
+            return render(
+                request,
+                "events/public/detail.html",
+                _detail_context(request, selectors.event_page(slug), form=form),
+            )
         answers = form.answers()
     try:
         registration = services.register(event=event, person=person, actor=request.user, answers=answers)
     except DomainError as exc:
         if form is not None:
             form.add_error(None, exc.message)
-            return render(request, "events/public/detail.html", _detail_context(request, event, form=form))
+            return render(
+                request,
+                "events/public/detail.html",
+                _detail_context(request, selectors.event_page(slug), form=form),
+            )
         messages.error(request, exc.message)
         return redirect(_detail_url(event))
     level = messages.SUCCESS if registration.status == S.CONFIRMED else messages.INFO
