@@ -449,10 +449,16 @@ def feedback_state(event, person, *, now=None) -> str:
     return "open"
 
 
-def page_cache_key(event, variant: str) -> str:
-    """Changes whenever the anonymous event page would: the event, its sessions, or places taken."""
-    seats = event.sessions.aggregate(n=Count("id"), taken=Sum("confirmed_count"))
-    return (
-        f"event-page:{event.pk}:{variant}:{event.updated_at.timestamp()}:{event.confirmed_count}:"
-        f"{seats['n']}:{seats['taken'] or 0}"
+def public_page_cache_key(slug: str, variant: str) -> str | None:
+    """A key that changes whenever the anonymous page of a published event would (the event, its
+    sessions, places taken), read in one query; None when the page is not cacheable."""
+    row = (
+        Event.objects.filter(slug=slug, status=Event.Status.PUBLISHED)
+        .annotate(n=Count("sessions"), taken=Sum("sessions__confirmed_count"))
+        .values_list("pk", "updated_at", "confirmed_count", "n", "taken")
+        .first()
     )
+    if row is None:
+        return None
+    pk, updated_at, confirmed, n, taken = row
+    return f"event-page:{pk}:{variant}:{updated_at.timestamp()}:{confirmed}:{n}:{taken or 0}"

@@ -119,20 +119,20 @@ def event_detail(request, slug):
     by every change to what the page shows, see signals.py) and the places taken, both read from
     the database: a change made through any app server is seen by all at once.
     """
-    event = _event_or_404(request, slug)
-    if (
-        request.user.is_authenticated
-        or event.status != Event.Status.PUBLISHED
-        or list(messages.get_messages(request))
-    ):
-        return render(request, "events/public/detail.html", _detail_context(request, event))
-    key = selectors.page_cache_key(event, f"{translation.get_language()}:{request.GET.urlencode()}")
-    html = caches["pages"].get(key)
-    if html is None:
-        response = render(request, "events/public/detail.html", _detail_context(request, event))
+    if request.user.is_authenticated or list(messages.get_messages(request)):
+        return render(
+            request, "events/public/detail.html", _detail_context(request, _event_or_404(request, slug))
+        )
+    key = selectors.public_page_cache_key(slug, f"{translation.get_language()}:{request.GET.urlencode()}")
+    html = caches["pages"].get(key) if key else None
+    if html is not None:
+        return HttpResponse(html)
+    response = render(
+        request, "events/public/detail.html", _detail_context(request, _event_or_404(request, slug))
+    )
+    if key:
         caches["pages"].set(key, response.content, 600)
-        return response
-    return HttpResponse(html)
+    return response
 
 
 # --- registration ----------------------------------------------------------------------------------------
