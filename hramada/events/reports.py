@@ -205,13 +205,12 @@ def feedback_summary(event) -> dict | None:
     return {"form": form, "responses": responses.count(), "items": items}
 
 
-def registration_answers(registration) -> list[tuple[str, str]]:
+def answer_rows(registration) -> list[tuple[str, str]]:
+    """(question, answer) pairs of a registration form, from prefetched answers."""
     if registration.response_id is None:
         return []
-    return [
-        (a.question.label, display_value(a))
-        for a in registration.response.answers.select_related("question").order_by("question__order")
-    ]
+    answers = sorted(registration.response.answers.all(), key=lambda a: (a.question.order, a.question_id))
+    return [(a.question.label, display_value(a)) for a in answers]
 
 
 def registration_by_public_id(event, public_id: str) -> Registration | None:

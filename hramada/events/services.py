@@ -208,6 +208,15 @@ def cancel(*, actor, registration: Registration) -> Registration:
     if held:
         _free_place(Event, event.pk)
         _offer_next(event, timezone.now())
+    # Without a place at the event, the person's seats and readings go to others.
+    for signup in SessionSignup.objects.select_for_update().filter(
+        session__event=event, person=registration.person, status__in=ACTIVE
+    ):
+        _release_signup(signup, _lock(Session, signup.session_id), actor=actor)
+    for booking in SlotBooking.objects.filter(
+        slot__book__event=event, reader=registration.person, cancelled_at__isnull=True
+    ):
+        _release_booking(booking, actor=actor)
     return registration
 
 
@@ -279,23 +288,16 @@ def signup_session(*, session: Session, person, actor=None) -> SessionSignup:
         raise DomainError(_("Register for the event first; then you can sign up for its sessions."))
     if SessionSignup.objects.filter(session=session, person=person, status__in=ACTIVE).exists():
         raise DomainError(_("You are already signed up for this session."))
-    clash = (
-        SessionSignup.objects.filter(
-            person=person,
-            status__in=HOLDS_PLACE,
-            session__starts_at__lt=session.ends_at,
-            session__ends_at__gt=session.starts_at,
-        )
-        .select_related("session")
-        .first()
-    )
-    if clash is not None:
-        raise DomainError(
-            _("You already have a seat in “%(title)s” at that time. Leave it first to take this one.")
-            % {"title": clash.session}
-        )
     try:
         with transaction.atomic():
+            # Lock the person so two tabs cannot take two seats at the same time of day.
+            type(person).objects.select_for_update(no_key=True).filter(pk=person.pk).first()
+            clash = _overlapping_seat(person, session)
+            if clash is not None:
+                raise DomainError(
+                    _("You already have a seat in “%(title)s” at that time. Leave it first to take this one.")
+                    % {"title": clash.session}
+                )
             status = S.CONFIRMED if _take_place(Session, session.pk) else S.WAITLISTED
             signup = SessionSignup.objects.create(session=session, person=person, status=status)
             audit.record(
@@ -319,27 +321,47 @@ def cancel_signup(*, actor, signup: SessionSignup) -> SessionSignup:
         _require_manager(actor, session.event)
     if signup.status not in ACTIVE:
         raise DomainError(_("This sign-up is already cancelled."))
+    _release_signup(signup, session, actor=actor)
+    return signup
+
+
+def _overlapping_seat(person, session):
+    return (
+        SessionSignup.objects.filter(
+            person=person,
+            status__in=HOLDS_PLACE,
+            session__starts_at__lt=session.ends_at,
+            session__ends_at__gt=session.starts_at,
+        )
+        .exclude(session=session)
+        .select_related("session")
+        .first()
+    )
+
+
+def _release_signup(signup: SessionSignup, session: Session, *, actor) -> None:
+    """Cancel a locked sign-up; a freed seat goes to the first waiting person free at that time."""
     held = signup.status in HOLDS_PLACE
     signup.status = S.CANCELLED
     signup.cancelled_at = timezone.now()
     signup.save(update_fields=["status", "cancelled_at", "updated_at"])
     if held:
         _free_place(Session, session.pk)
-        nxt = (
-            SessionSignup.objects.filter(session=session, status=S.WAITLISTED)
-            .order_by("created_at", "id")
-            .first()
-        )
-        if nxt is not None and _take_place(Session, session.pk):
-            nxt.status = S.CONFIRMED
-            nxt.save(update_fields=["status", "updated_at"])
-            audit.record(
-                actor=None, action="events.session.promoted", target=nxt, scope=session.event.organisation
-            )
+        for nxt in SessionSignup.objects.filter(session=session, status=S.WAITLISTED).order_by(
+            "created_at", "id"
+        ):
+            if _overlapping_seat(nxt.person, session) is not None:
+                continue  # they took another seat at that time meanwhile; the next person gets it
+            if _take_place(Session, session.pk):
+                nxt.status = S.CONFIRMED
+                nxt.save(update_fields=["status", "updated_at"])
+                audit.record(
+                    actor=None, action="events.session.promoted", target=nxt, scope=session.event.organisation
+                )
+            break
     audit.record(
         actor=actor, action="events.session.signup_cancelled", target=signup, scope=session.event.organisation
     )
-    return signup
 
 
 # --- Check-in -------------------------------------------------------------------------------------------
@@ -462,6 +484,10 @@ def cancel_booking(*, actor, booking: SlotBooking) -> None:
         _require_manager(actor, booking.slot.book.event)
     if booking.cancelled_at is not None:
         raise DomainError(_("This booking is already cancelled."))
+    _release_booking(booking, actor=actor)
+
+
+def _release_booking(booking: SlotBooking, *, actor) -> None:
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["cancelled_at", "updated_at"])
     ReadingSlot.objects.filter(pk=booking.slot_id, booked_count__gt=0).update(
@@ -620,10 +646,13 @@ def save_event(*, actor, organisation, event: Event | None = None, **values) -> 
         base = event.title_en or event.title_ru or event.title_be
         event.slug = unique_slug(f"{base} {event.edition}".strip(), Event, max_length=70)
     _save_keeping_counters(event, "confirmed_count")
-    if not creating:
+    if not creating and event.status == Event.Status.PUBLISHED:
         # More places: offer them to the waiting list, first come first served.
         while _offer_next(event, timezone.now()):
             pass
+    if "status" in changed and event.status == Event.Status.CANCELLED:
+        for registration_id in event.registrations.filter(status__in=ACTIVE).values_list("pk", flat=True):
+            enqueue_on_commit(tasks.send_registration_email, registration_id)
     if co_organisers is not None:
         co_organisers = [o for o in co_organisers if o.pk != organisation.pk]
         if creating or set(event.co_organisers.values_list("pk", flat=True)) != {o.pk for o in co_organisers}:

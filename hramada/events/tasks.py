@@ -27,7 +27,7 @@ def send_registration_email(registration_id: int) -> None:
         subject = render_to_string("events/email/registration_subject.txt", context).strip()
         body = render_to_string("events/email/registration.txt", context)
         message = EmailMultiAlternatives(subject, body, None, [email])
-        if registration.status == RegistrationStatus.CONFIRMED:
+        if registration.status == RegistrationStatus.CONFIRMED and event.status != event.Status.CANCELLED:
             png = io.BytesIO()
             segno.make(registration.ticket_code, error="m").save(png, kind="png", scale=6, border=2)
             message.attach("ticket.png", png.getvalue(), "image/png")

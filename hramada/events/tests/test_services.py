@@ -266,3 +266,53 @@ def test_erasure_removes_the_name_from_registration_audit_entries(event):
     assert AuditEntry.objects.filter(
         action="events.registration.created", target_label__contains="former participant"
     ).exists()
+
+
+def test_cancelling_a_registration_frees_the_persons_session_seat_and_reading(event, organiser):
+    event.capacity = None
+    event.save()
+    session = SessionFactory(event=event, capacity=1, needs_signup=True)
+    slot = ReadingSlotFactory(book__event=event, capacity=1)
+    leaving, waiting = registered(event, UserFactory().person), registered(event)
+    services.signup_session(session=session, person=leaving)
+    services.book_slot(slot=slot, reader=leaving)
+    services.signup_session(session=session, person=waiting)
+    services.cancel(actor=leaving.user, registration=Registration.objects.get(person=leaving))
+    assert session.signups.get(person=waiting).status == S.CONFIRMED
+    assert session.signups.get(person=leaving).status == S.CANCELLED
+    slot.refresh_from_db()
+    assert slot.booked_count == 0
+
+
+def test_no_two_overlapping_session_seats_and_promotion_skips_busy_people(event):
+    event.capacity = None
+    event.save()
+    first = SessionFactory(event=event, capacity=1, needs_signup=True)
+    parallel = SessionFactory(
+        event=event, capacity=1, needs_signup=True, starts_at=first.starts_at, ends_at=first.ends_at
+    )
+    holder, busy, free = (registered(event, UserFactory().person) for _ in range(3))
+    services.signup_session(session=first, person=holder)
+    services.signup_session(session=first, person=busy)  # waiting list
+    services.signup_session(session=first, person=free)  # waiting list
+    services.signup_session(session=parallel, person=busy)  # busy takes a seat at the same time
+    with pytest.raises(DomainError, match="at that time"):
+        services.signup_session(session=parallel, person=holder)
+    services.cancel_signup(actor=holder.user, signup=first.signups.get(person=holder))
+    assert first.signups.get(person=free).status == S.CONFIRMED
+    assert first.signups.get(person=busy).status == S.WAITLISTED
+
+
+def test_cancelling_an_event_tells_everyone_registered(event, organiser, django_capture_on_commit_callbacks):
+    people = [UserFactory().person for _ in range(3)]
+    for p in people:
+        p.preferred_language = "en"
+        p.save()
+        services.register(event=event, person=p)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_event(
+            actor=organiser, organisation=event.organisation, event=event, status=Event.Status.CANCELLED
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert all("is cancelled" in m.subject and not m.attachments for m in mail.outbox)

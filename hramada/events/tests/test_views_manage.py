@@ -709,3 +709,19 @@ def test_save_event_service_rules(event):
     assert again.slug == "sport-region-2"
     with pytest.raises(DomainError, match="owners and managers|organisers"):
         services.save_event(actor=plain_member, organisation=org, event=created, status="published")
+
+
+def test_registration_answers_are_shown_to_organisers(client, manager):
+    event = EventFactory()
+    Membership.objects.create(organisation=event.organisation, person=manager.person, role=Role.MANAGER)
+    form = q_services.create_form(actor=None, organisation=event.organisation, title_en="Application")
+    motivation = q_services.save_question(
+        actor=None, form=form, kind=Question.Kind.LONG_TEXT, label_en="Why come?"
+    )
+    services.save_event(actor=manager, organisation=event.organisation, event=event, registration_form=form)
+    event.refresh_from_db()
+    services.register(
+        event=event, person=PersonFactory(), answers={motivation: "To meet other village leaders"}
+    )
+    page = client.get(url("registrations", event)).content.decode()
+    assert "Why come?" in page and "To meet other village leaders" in page

@@ -292,7 +292,13 @@ def registrations(request, slug):
     status, q = "", ""
     if filters.is_valid():
         status, q = filters.cleaned_data["status"], filters.cleaned_data["q"].strip()
-    page = paginate(request, selectors.registrations(event, status=status, q=q), per_page=50)
+    page = paginate(
+        request,
+        selectors.registrations(event, status=status, q=q).prefetch_related("response__answers__question"),
+        per_page=50,
+    )
+    for registration in page.object_list:
+        registration.answer_rows = reports.answer_rows(registration)
     context = {
         "event": event,
         "filters": filters,
