@@ -17,3 +17,11 @@ def register_home_section(order: int, fn: Callable) -> None:
 def register_manage_section(order: int, fn: Callable) -> None:
     manage_sections.append((order, fn))
     manage_sections.sort(key=lambda pair: pair[0])
+
+
+nav_links: list[tuple[int, object, str]] = []  # (order, label, URL name) in the site header
+
+
+def register_nav_link(order: int, label, url_name: str) -> None:
+    nav_links.append((order, label, url_name))
+    nav_links.sort(key=lambda item: item[0])

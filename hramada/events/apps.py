@@ -9,7 +9,7 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from hramada.core import personal_data
-        from hramada.core.registry import register_home_section, register_manage_section
+        from hramada.core.registry import register_home_section, register_manage_section, register_nav_link
         from hramada.places.selectors import register_community_section
 
         from . import selectors, services, signals  # noqa: F401 - signals keep the page cache honest
@@ -17,9 +17,8 @@ class EventsConfig(AppConfig):
         personal_data.register("event_registrations", export=services.export_registrations, erase=None)
         register_home_section(20, selectors.home_section)
         register_manage_section(20, selectors.manage_section)
+        register_nav_link(10, _("Events"), "events:list")
         register_community_section(selectors.community_section)
-
-        from django.utils.translation import gettext_lazy as _
 
         from hramada.orgs.registry import register_menu_link
 

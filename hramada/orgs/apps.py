@@ -9,7 +9,7 @@ class OrgsConfig(AppConfig):
 
     def ready(self):
         from hramada.core import personal_data
-        from hramada.core.registry import register_home_section, register_manage_section
+        from hramada.core.registry import register_home_section, register_manage_section, register_nav_link
 
         from . import selectors, services
 
@@ -18,3 +18,4 @@ class OrgsConfig(AppConfig):
         )
         register_home_section(60, selectors.home_section)
         register_manage_section(10, selectors.manage_section)
+        register_nav_link(30, _("Organisations"), "orgs:list")

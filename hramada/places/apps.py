@@ -9,7 +9,7 @@ class PlacesConfig(AppConfig):
 
     def ready(self):
         from hramada.core import personal_data
-        from hramada.core.registry import register_home_section
+        from hramada.core.registry import register_home_section, register_nav_link
 
         from . import selectors, services
 
@@ -17,3 +17,4 @@ class PlacesConfig(AppConfig):
             "community_roles", export=services.export_leader_roles, erase=services.erase_leader_roles
         )
         register_home_section(50, selectors.home_section)
+        register_nav_link(20, _("Communities"), "places:communities")

@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from hramada.core.models import BaseModel
+
+
+class Contest(BaseModel):
+    """A recurring contest run by an organisation (Social Weekend); each year is an ``Edition``."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="contests"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("contest")
+        verbose_name_plural = _("contests")
+
+    def __str__(self):
+        return self.title
+
+
+class Edition(BaseModel):
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("contest"), on_delete=models.CASCADE, related_name="editions"
+    )
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("For example “6th Social Weekend, 2015”.")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    co_organisers = models.ManyToManyField(
+        "orgs.Organisation", verbose_name=_("co-organisers"), blank=True, related_name="co_organised_editions"
+    )
+    sponsors = models.ManyToManyField(
+        "orgs.Organisation", verbose_name=_("sponsors"), blank=True, related_name="sponsored_editions"
+    )
+
+    class Meta:
+        ordering = ["contest", "-year", "id"]
+        verbose_name = _("contest edition")
+        verbose_name_plural = _("contest editions")
+
+    def __str__(self):
+        return self.title
+
+
+class Category(BaseModel):
+    """A nomination of an edition (“We build the world around us”); votes are limited per category."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="categories")
+    title = models.CharField(_("title"), max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "order", "id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.title
+
+
+class Stage(BaseModel):
+    """An explicit, dated phase of an edition; the current stage follows the dates (or an early close)."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("call for projects")
+        SCREENING = "screening", _("screening")
+        PUBLIC_VOTE = "public_vote", _("public vote")
+        EXPERT_REVIEW = "expert_review", _("expert review")
+        FINAL = "final", _("final (jury)")
+        RESULTS = "results", _("results")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(_("stage"), max_length=16, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    closed_early_at = models.DateTimeField(_("closed early"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="stage_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(closed_early_at__isnull=True) | Q(closed_early_at__gte=F("starts_at")),
+                name="stage_closed_after_start",
+            ),
+            models.UniqueConstraint("edition", "kind", name="one_stage_of_each_kind_per_edition"),
+        ]
+
+    def __str__(self):
+        return f"{self.edition}: {self.get_kind_display()}"
+
+    @property
+    def closes_at(self):
+        """When the stage really ends: its planned end, or the moment organisers closed it early."""
+        if self.closed_early_at is not None and self.closed_early_at < self.ends_at:
+            return self.closed_early_at
+        return self.ends_at
+
+    def is_open(self, now) -> bool:
+        return self.starts_at <= now < self.closes_at
+
+
+class Project(BaseModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        ELIGIBLE = "eligible", _("eligible")
+        NOT_ELIGIBLE = "not_eligible", _("not eligible")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="projects")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="projects"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Maintained in the same transaction as each vote and withdrawal (voting.services): results read
+    # this column, O(projects), never the vote table.
+    vote_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["edition", "category", "title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(condition=Q(vote_count__gte=0), name="project_vote_count_not_negative")
+        ]
+        indexes = [models.Index(fields=["edition", "status", "category"])]
+
+    def __str__(self):
+        return self.title
