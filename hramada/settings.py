@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "hramada.orgs",
     "hramada.questions",
     "hramada.events",
+    "hramada.contests",
+    "hramada.voting",
     "hramada.demo",
 ]
 

@@ -1,0 +1,62 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+
+from hramada.core.admin import AuditedAdminMixin
+
+from .models import Category, Contest, Edition, Project, Stage
+
+
+class ContestScopedAdminMixin(AuditedAdminMixin):
+    """Admin changes go into the log of the organisation that runs the contest."""
+
+    def _scope(self, obj):
+        for path in ("organisation", "contest.organisation", "edition.contest.organisation"):
+            value = obj
+            for name in path.split("."):
+                value = getattr(value, name, None)
+            if value is not None:
+                return value
+        return None
+
+
+class KeepVoteCountAdmin(admin.ModelAdmin):
+    """Saving a project never writes back ``vote_count``, which votes move concurrently."""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        fields = [f.name for f in obj._meta.concrete_fields if not f.primary_key and f.name != "vote_count"]
+        obj.save(update_fields=fields)
+
+
+@admin.register(Contest)
+class ContestAdmin(ContestScopedAdminMixin, TranslationAdmin):
+    list_display = ["title", "organisation"]
+    search_fields = ["title_be", "title_ru", "title_en", "slug"]
+
+
+@admin.register(Edition)
+class EditionAdmin(ContestScopedAdminMixin, TranslationAdmin):
+    list_display = ["title", "contest", "year"]
+    list_filter = ["year"]
+    filter_horizontal = ["co_organisers", "sponsors"]
+
+
+@admin.register(Category)
+class CategoryAdmin(ContestScopedAdminMixin, TranslationAdmin):
+    list_display = ["title", "edition", "order"]
+
+
+@admin.register(Stage)
+class StageAdmin(ContestScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["edition", "kind", "starts_at", "ends_at", "closed_early_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(Project)
+class ProjectAdmin(ContestScopedAdminMixin, KeepVoteCountAdmin):
+    list_display = ["title", "edition", "category", "status", "vote_count"]
+    list_filter = ["status"]
+    search_fields = ["title", "public_id"]
+    readonly_fields = ["vote_count", "public_id"]
+    raw_id_fields = ["submitted_by"]

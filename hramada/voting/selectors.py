@@ -1,0 +1,120 @@
+"""Reads of the public vote: a voter's own votes, results from maintained counters, the ballot export.
+
+Nothing here returns a voter hash or an exact vote time next to a project: the published ballot shows
+the receipt hash, the project, the hour and the status, in receipt-hash order (not arrival order).
+"""
+
+import csv
+import hashlib
+import io
+import json
+from datetime import UTC
+
+from django.utils import timezone
+
+from hramada.contests.models import Project, Stage
+from hramada.core.hashing import keyed_hash
+
+from .models import Vote, VotingRules
+
+RULES_VERSION = 1
+ELIGIBILITY = "verified_email"
+BALLOT_HEADER = ["receipt_hash", "project", "hour_utc", "status"]
+_RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+def voter_hash(user, stage: Stage) -> str:
+    """The voter as stored in the vote table: a keyed hash of the user and the edition, never the id."""
+    return keyed_hash(str(user.pk), str(stage.edition_id), purpose="voter")
+
+
+def normalise_receipt(code: str) -> str:
+    """Receipt codes are read aloud and retyped: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def receipt_hash(code: str) -> str:
+    """SHA-256 (hex) of the normalised receipt code: what the ballot export publishes."""
+    return hashlib.sha256(normalise_receipt(code).encode()).hexdigest()
+
+
+def rules_document(rules: VotingRules) -> dict:
+    """The published rules as data; their canonical JSON is what the fingerprint hashes."""
+    stage = rules.stage
+    return {
+        "version": RULES_VERSION,
+        "stage": stage.public_id,
+        "opens": stage.starts_at.astimezone(UTC).isoformat(),
+        "closes": stage.ends_at.astimezone(UTC).isoformat(),
+        "eligibility": ELIGIBILITY,
+        "votes_per_category": rules.votes_per_category,
+        "show_counts": rules.show_counts,
+    }
+
+
+def canonical_json(document: dict) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def rules_fingerprint(rules: VotingRules) -> str:
+    """SHA-256 (hex) of the canonical JSON of the rules: equal rules, equal fingerprint."""
+    return hashlib.sha256(canonical_json(rules_document(rules)).encode()).hexdigest()
+
+
+def rules_for(stage: Stage) -> VotingRules | None:
+    return VotingRules.objects.filter(stage=stage).select_related("stage").first()
+
+
+def my_votes(user, stage: Stage):
+    """The user's counted votes in a stage, found by recomputing their voter hash."""
+    return (
+        Vote.objects.filter(stage=stage, voter_hash=voter_hash(user, stage), withdrawn_at__isnull=True)
+        .select_related("project", "category")
+        .order_by("category_id", "slot")
+    )
+
+
+def counts_visible(stage: Stage, now=None) -> bool:
+    """Whether the public may see vote counts now: live if the rules say so, otherwise once closed."""
+    now = now or timezone.now()
+    if now >= stage.closes_at:
+        return True
+    rules = rules_for(stage)
+    return rules is not None and rules.show_counts == VotingRules.ShowCounts.LIVE and now >= stage.starts_at
+
+
+def results(stage: Stage):
+    """Eligible projects of the stage's edition with their maintained counts: O(projects), not O(votes)."""
+    return (
+        Project.objects.filter(edition_id=stage.edition_id, status=Project.Status.ELIGIBLE)
+        .select_related("category")
+        .order_by("category__order", "category_id", "-vote_count", "title")
+    )
+
+
+def check_receipt(stage: Stage, code: str) -> Vote | None:
+    """The vote a receipt code belongs to (anyone holding the code may check it was counted)."""
+    return Vote.objects.filter(stage=stage, receipt_hash=receipt_hash(code)).select_related("project").first()
+
+
+def _csv_line(row) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(row)
+    return buffer.getvalue()
+
+
+def ballot_csv_lines(stage: Stage):
+    """The published ballot, line by line (for streaming): receipt hash, project, hour, status."""
+    yield _csv_line(BALLOT_HEADER)
+    rows = (
+        Vote.objects.filter(stage=stage)
+        .order_by("receipt_hash")
+        .values_list("receipt_hash", "project__public_id", "created_at", "withdrawn_at")
+    )
+    for receipt, project, created_at, withdrawn_at in rows.iterator(chunk_size=2000):
+        hour = created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:00Z")
+        yield _csv_line([receipt, project, hour, "counted" if withdrawn_at is None else "withdrawn"])
+
+
+def ballot_csv(stage: Stage) -> str:
+    return "".join(ballot_csv_lines(stage))

@@ -1,0 +1,268 @@
+"""Every change to the public vote: its rules, votes and withdrawals.
+
+Integrity rule (never more votes than allowed): the database holds it. A counted vote takes one
+numbered slot 1..limit of its voter in its category, and two partial unique indexes (one counted vote
+per voter and project; one counted vote per voter, category and slot) plus ``slot <= limit`` make an
+extra vote impossible, however many requests race. The service checks first for a friendly message,
+takes the lowest free slot, and on a unique violation re-reads and tries the next free slot.
+
+Privacy rule: the vote table and the audit log never hold the voter's identity; the voter is a keyed
+hash of the user and the edition (``selectors.voter_hash``).
+"""
+
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from hramada.contests.models import Project, Stage
+from hramada.contests.services import require_manager
+from hramada.core import audit
+from hramada.core.errors import DomainError
+from hramada.orgs.models import Organisation
+
+from .models import Vote, VotingRules
+from .selectors import _RECEIPT_ALPHABET, receipt_hash, rules_fingerprint, voter_hash
+
+MAX_VOTES_PER_CATEGORY = 100
+
+
+def new_receipt_code() -> str:
+    """A one-time receipt shown to the voter once: 80 random bits as XXXX-XXXX-XXXX-XXXX."""
+    chars = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(16))
+    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
+
+
+def _scope(stage: Stage):
+    return (Organisation, stage.edition.contest.organisation_id)
+
+
+def _require_vote_stage(stage: Stage) -> None:
+    if stage.kind != Stage.Kind.PUBLIC_VOTE:
+        raise DomainError(_("Voting rules belong to a public-vote stage."))
+
+
+def _locked_rules(stage: Stage) -> VotingRules:
+    """The stage's rules row, created with the defaults if missing, locked until the transaction ends."""
+    rules = VotingRules.objects.select_for_update().filter(stage=stage).first()
+    if rules is None:
+        try:
+            with transaction.atomic():
+                rules = VotingRules(stage=stage)
+                rules.fingerprint = rules_fingerprint(rules)
+                rules.save()
+        except IntegrityError:
+            pass  # created by a concurrent request: lock theirs
+        rules = VotingRules.objects.select_for_update().get(stage=stage)
+    rules.stage = stage
+    return rules
+
+
+@transaction.atomic
+def update_rules(
+    *, actor, stage: Stage, votes_per_category: int | None = None, show_counts: str | None = None, now=None
+) -> VotingRules:
+    """Organisers set the rules of a public vote; once voting has opened (or the rules were frozen) they cannot change."""
+    _require_vote_stage(stage)
+    require_manager(actor, stage.edition.contest)
+    now = now or timezone.now()
+    rules = _locked_rules(stage)
+    if rules.frozen_at is not None or now >= stage.starts_at:
+        raise DomainError(
+            _(
+                "The voting rules are frozen: they cannot change once voting has opened or the rules "
+                "were published (fingerprint %(fingerprint)s)."
+            )
+            % {"fingerprint": rules.fingerprint[:12]}
+        )
+    before = {"votes_per_category": rules.votes_per_category, "show_counts": rules.show_counts}
+    if votes_per_category is not None:
+        if not 1 <= votes_per_category <= MAX_VOTES_PER_CATEGORY:
+            raise DomainError(
+                _("A voter has between 1 and %(max)s votes per category.") % {"max": MAX_VOTES_PER_CATEGORY},
+                field="votes_per_category",
+            )
+        rules.votes_per_category = votes_per_category
+    if show_counts is not None:
+        if show_counts not in VotingRules.ShowCounts.values:
+            raise DomainError(_("Choose when vote counts are shown."), field="show_counts")
+        rules.show_counts = show_counts
+    rules.fingerprint = rules_fingerprint(rules)
+    rules.save()
+    audit.record(
+        actor=actor,
+        action="voting.rules.updated",
+        target=rules,
+        scope=_scope(stage),
+        data={
+            "before": before,
+            "after": {"votes_per_category": rules.votes_per_category, "show_counts": rules.show_counts},
+            "fingerprint": rules.fingerprint,
+        },
+    )
+    return rules
+
+
+@transaction.atomic
+def freeze_rules(*, stage: Stage, actor=None, now=None) -> VotingRules:
+    """Freeze and fingerprint a vote's rules: organisers publish them, or the vote opening does it.
+
+    Without ``actor`` (the system) it only freezes a stage that has opened; idempotent either way.
+    """
+    _require_vote_stage(stage)
+    now = now or timezone.now()
+    if actor is not None:
+        require_manager(actor, stage.edition.contest)
+    elif now < stage.starts_at:
+        raise DomainError(_("Voting has not opened yet."))
+    rules = _locked_rules(stage)
+    if rules.frozen_at is not None:
+        return rules
+    rules.frozen_at = now
+    rules.fingerprint = rules_fingerprint(rules)
+    rules.save(update_fields=["frozen_at", "fingerprint", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="voting.rules.frozen",
+        target=rules,
+        scope=_scope(stage),
+        data={"fingerprint": rules.fingerprint, "votes_per_category": rules.votes_per_category},
+    )
+    return rules
+
+
+def freeze_due_rules(*, now=None) -> int:
+    """Freeze the rules of every public vote that has opened (for a periodic task); returns how many."""
+    now = now or timezone.now()
+    due = Stage.objects.filter(kind=Stage.Kind.PUBLIC_VOTE, starts_at__lte=now).exclude(
+        voting_rules__frozen_at__isnull=False
+    )
+    count = 0
+    for stage in due.select_related("edition__contest"):
+        freeze_rules(stage=stage, now=now)
+        count += 1
+    return count
+
+
+def _frozen_rules(stage: Stage, now) -> VotingRules:
+    rules = VotingRules.objects.filter(stage=stage).first()
+    if rules is not None and rules.frozen_at is not None:
+        return rules
+    return freeze_rules(stage=stage, now=now)  # the first vote freezes the rules of a vote that opened
+
+
+def _counted(stage: Stage, category_id: int, voter: str) -> list[tuple[int, int]]:
+    """(project id, slot) of the voter's counted votes in a category."""
+    return list(
+        Vote.objects.filter(
+            stage=stage, category_id=category_id, voter_hash=voter, withdrawn_at__isnull=True
+        ).values_list("project_id", "slot")
+    )
+
+
+def _all_used(limit: int) -> DomainError:
+    return DomainError(
+        ngettext(
+            "You have used your %(n)s vote in this category. Withdraw it to vote for another project.",
+            "You have used all %(n)s votes in this category. Withdraw one to vote for another project.",
+            limit,
+        )
+        % {"n": limit}
+    )
+
+
+def _already_voted() -> DomainError:
+    return DomainError(_("You have already voted for this project."))
+
+
+def cast_vote(*, user, project: Project, now=None) -> tuple[Vote, str]:
+    """A voter with a verified e-mail supports an eligible project while the vote is open, within the per-category limit.
+
+    Returns the vote and its receipt code, which is shown once and stored only as a hash.
+    """
+    now = now or timezone.now()
+    if user is None or not user.is_authenticated:
+        raise DomainError(_("Sign in to vote."))
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise DomainError(_("Confirm your e-mail address to vote: open the link we sent you."))
+    if project.status != Project.Status.ELIGIBLE:
+        raise DomainError(_("This project is not taking part in the vote."))
+    stage = (
+        Stage.objects.filter(edition_id=project.edition_id, kind=Stage.Kind.PUBLIC_VOTE)
+        .select_related("edition__contest")
+        .first()
+    )
+    if stage is None or not stage.is_open(now):
+        raise DomainError(_("Voting is not open."))
+    limit = _frozen_rules(stage, now).votes_per_category
+    voter = voter_hash(user, stage)
+
+    # Each pass re-reads the voter's votes: a unique violation means a concurrent request of the same
+    # voter committed a vote (PostgreSQL makes the loser wait for the winner's commit), so the next
+    # read sees it. Every pass either returns, refuses, or finds one more slot taken.
+    for _attempt in range(limit + 1):
+        counted = _counted(stage, project.category_id, voter)
+        if any(project_id == project.pk for project_id, _slot in counted):
+            raise _already_voted()
+        taken = {slot for _project_id, slot in counted}
+        free = [slot for slot in range(1, limit + 1) if slot not in taken]
+        if not free:
+            raise _all_used(limit)
+        code = new_receipt_code()
+        try:
+            with transaction.atomic():
+                vote = Vote.objects.create(
+                    stage=stage,
+                    project=project,
+                    category_id=project.category_id,
+                    voter_hash=voter,
+                    slot=free[0],
+                    limit=limit,
+                    receipt_hash=receipt_hash(code),
+                    created_at=now,
+                )
+                Project.objects.filter(pk=project.pk).update(vote_count=F("vote_count") + 1)
+                # No actor and no voter hash: the log shows that a vote was cast, not by whom.
+                audit.record(
+                    actor=None,
+                    action="voting.vote.cast",
+                    target=project,
+                    scope=_scope(stage),
+                    data={"project": project.public_id, "stage": stage.public_id},
+                )
+        except IntegrityError:
+            continue
+        return vote, code
+    if Vote.objects.filter(
+        stage=stage, project=project, voter_hash=voter, withdrawn_at__isnull=True
+    ).exists():
+        raise _already_voted()
+    raise _all_used(limit)
+
+
+def withdraw_vote(*, user, vote: Vote, now=None) -> Vote:
+    """A voter withdraws their own vote while the vote is open; the slot and the project's count are freed."""
+    now = now or timezone.now()
+    stage = Stage.objects.select_related("edition__contest").get(pk=vote.stage_id)
+    if user is None or not user.is_authenticated or vote.voter_hash != voter_hash(user, stage):
+        raise DomainError(_("This is not your vote."))
+    if not stage.is_open(now):
+        raise DomainError(_("Voting has closed: votes can no longer be withdrawn."))
+    with transaction.atomic():
+        # Conditional update: of two simultaneous withdrawals only one decrements the count.
+        if not Vote.objects.filter(pk=vote.pk, withdrawn_at__isnull=True).update(withdrawn_at=now):
+            raise DomainError(_("This vote has already been withdrawn."))
+        Project.objects.filter(pk=vote.project_id).update(vote_count=F("vote_count") - 1)
+        audit.record(
+            actor=None,
+            action="voting.vote.withdrawn",
+            target=vote.project,
+            scope=_scope(stage),
+            data={"project": vote.project.public_id, "stage": stage.public_id},
+        )
+    vote.withdrawn_at = now
+    return vote

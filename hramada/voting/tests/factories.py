@@ -1,0 +1,17 @@
+import factory
+
+from hramada.contests.tests.factories import StageFactory
+from hramada.voting.models import VotingRules
+from hramada.voting.selectors import rules_fingerprint
+
+
+class VotingRulesFactory(factory.django.DjangoModelFactory):
+    """Unfrozen rules of an open public vote; the first vote (or ``services.freeze_rules``) freezes them."""
+
+    class Meta:
+        model = VotingRules
+
+    stage = factory.SubFactory(StageFactory)
+    votes_per_category = 1
+    show_counts = VotingRules.ShowCounts.AFTER
+    fingerprint = factory.LazyAttribute(rules_fingerprint)  # reads stage and the two rules above

@@ -1,0 +1,133 @@
+"""Vote integrity under concurrency, proved on PostgreSQL with real simultaneous connections (threads).
+
+One voter fires many requests at once (double-clicks, two tabs, a script): exactly the allowed number
+of votes is stored and counted, never one more.
+
+How to see these tests go red: remove the ``vote_slot_once_per_category`` constraint (or the
+``vote_once_per_project`` one) from ``voting.models.Vote`` and the migration, and run
+``DATABASE_URL=postgres://... pytest hramada/voting/tests/test_concurrency.py``: the exact counts
+fail. ``test_without_the_slot_constraint_the_limit_is_overrun`` keeps that demonstration in the suite:
+it drops the constraint for its duration and the same harness catches the extra votes.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+
+from hramada.contests.models import Project
+from hramada.contests.tests.factories import CategoryFactory, ProjectFactory
+from hramada.core.errors import DomainError
+from hramada.people.tests.factories import UserFactory
+from hramada.voting import services
+from hramada.voting.models import Vote, VotingRules
+
+from .factories import VotingRulesFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency guarantees are proved on PostgreSQL")
+
+
+def run_concurrently(fn, args_list):
+    """Start one thread per args, release them together, return results/exceptions in thread order."""
+    barrier = threading.Barrier(len(args_list))
+    results = [None] * len(args_list)
+
+    def worker(i, args):
+        try:
+            barrier.wait()
+            results[i] = fn(*args)
+        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(args_list)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def one_category(n_projects, votes_per_category):
+    rules = VotingRulesFactory(votes_per_category=votes_per_category)  # not frozen: the racers freeze it
+    category = CategoryFactory(edition=rules.stage.edition)
+    return rules.stage, [ProjectFactory(category=category) for _ in range(n_projects)]
+
+
+def vote_totals(projects):
+    return sum(Project.objects.filter(pk__in=[p.pk for p in projects]).values_list("vote_count", flat=True))
+
+
+def test_one_voter_racing_for_twenty_projects_gets_exactly_the_limit():
+    stage, projects = one_category(20, votes_per_category=3)
+    voter = UserFactory()
+    results = run_concurrently(lambda p: services.cast_vote(user=voter, project=p), [(p,) for p in projects])
+    accepted = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(accepted) == 3 and len(refused) == 17, results
+    assert all("all 3 votes" in r.message for r in refused)
+    assert Vote.objects.filter(stage=stage, withdrawn_at__isnull=True).count() == 3
+    assert sorted(Vote.objects.values_list("slot", flat=True)) == [1, 2, 3]
+    assert vote_totals(projects) == 3
+    assert VotingRules.objects.get(stage=stage).frozen_at is not None  # frozen once, by the first racer
+
+
+def test_one_voter_racing_for_the_same_project_counts_once():
+    stage, projects = one_category(1, votes_per_category=3)
+    voter = UserFactory()
+    results = run_concurrently(lambda: services.cast_vote(user=voter, project=projects[0]), [()] * 10)
+    accepted = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(accepted) == 1 and len(refused) == 9, results
+    assert all("already voted" in r.message for r in refused)
+    assert Vote.objects.filter(stage=stage).count() == 1
+    assert vote_totals(projects) == 1
+
+
+def test_many_voters_at_once_are_all_counted():
+    stage, projects = one_category(2, votes_per_category=1)
+    voters = [UserFactory() for _ in range(16)]
+    results = run_concurrently(
+        lambda u, p: services.cast_vote(user=u, project=p),
+        [(u, projects[i % 2]) for i, u in enumerate(voters)],
+    )
+    assert all(isinstance(r, tuple) for r in results), results
+    assert [Project.objects.get(pk=p.pk).vote_count for p in projects] == [8, 8]
+
+
+def test_without_the_slot_constraint_the_limit_is_overrun(monkeypatch):
+    """Control: the same harness, with the slot constraint dropped, lets more than N votes through.
+
+    Without the constraint the friendly count-then-insert is all that is left, and racing requests all
+    read "no votes yet". A short sleep after the read stands for the gap every real request has.
+    """
+    stage, projects = one_category(20, votes_per_category=3)
+    voter = UserFactory()
+    constraint = next(c for c in Vote._meta.constraints if c.name == "vote_slot_once_per_category")
+    real_counted = services._counted
+
+    def slow_counted(*args):
+        result = real_counted(*args)
+        time.sleep(0.05)
+        return result
+
+    monkeypatch.setattr(services, "_counted", slow_counted)
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Vote, constraint)
+    try:
+        run_concurrently(lambda p: services.cast_vote(user=voter, project=p), [(p,) for p in projects])
+        stored = Vote.objects.filter(stage=stage, withdrawn_at__isnull=True).count()
+        assert stored > 3
+        assert vote_totals(projects) == stored  # the counter followed the rows: the limit is what broke
+    finally:
+        Vote.objects.all().delete()
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Vote, constraint)
