@@ -11,9 +11,10 @@ import threading
 import time
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 from hramada.core.errors import DomainError
+from hramada.core.tests.concurrency import require_postgres, run_concurrently
 from hramada.events import services
 from hramada.events.models import Event, Registration
 from hramada.events.models import RegistrationStatus as S
@@ -26,30 +27,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency guarantees are proved on PostgreSQL")
-
-
-def run_concurrently(fn, args_list):
-    """Start one thread per args, release them together, return results/exceptions in thread order."""
-    barrier = threading.Barrier(len(args_list))
-    results = [None] * len(args_list)
-
-    def worker(i, args):
-        try:
-            barrier.wait()
-            results[i] = fn(*args)
-        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(args_list)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+    require_postgres()
 
 
 def test_many_simultaneous_registrations_never_overbook():

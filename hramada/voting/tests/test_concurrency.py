@@ -10,15 +10,15 @@ fail. ``test_without_the_slot_constraint_the_limit_is_overrun`` keeps that demon
 it drops the constraint for its duration and the same harness catches the extra votes.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from hramada.contests.models import Project
 from hramada.contests.tests.factories import CategoryFactory, ProjectFactory
 from hramada.core.errors import DomainError
+from hramada.core.tests.concurrency import require_postgres, run_concurrently
 from hramada.people.tests.factories import UserFactory
 from hramada.voting import services
 from hramada.voting.models import Vote, VotingRules
@@ -30,30 +30,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency guarantees are proved on PostgreSQL")
-
-
-def run_concurrently(fn, args_list):
-    """Start one thread per args, release them together, return results/exceptions in thread order."""
-    barrier = threading.Barrier(len(args_list))
-    results = [None] * len(args_list)
-
-    def worker(i, args):
-        try:
-            barrier.wait()
-            results[i] = fn(*args)
-        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(args_list)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+    require_postgres()
 
 
 def one_category(n_projects, votes_per_category):
