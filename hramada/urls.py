@@ -26,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.orgs.urls")),
     path("", include("hramada.events.urls")),
     path("", include("hramada.questions.urls")),
+    path("", include("hramada.contests.urls")),
+    path("", include("hramada.voting.urls")),
     prefix_default_language=True,
 )
 

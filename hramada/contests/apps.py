@@ -6,3 +6,11 @@ class ContestsConfig(AppConfig):
     name = "hramada.contests"
     label = "contests"
     verbose_name = _("Contests")
+
+    def ready(self):
+        from hramada.core.registry import register_home_section, register_nav_link
+
+        from . import selectors
+
+        register_nav_link(15, _("Contests"), "contests:list")
+        register_home_section(15, selectors.home_section)

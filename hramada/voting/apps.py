@@ -6,3 +6,11 @@ class VotingConfig(AppConfig):
     name = "hramada.voting"
     label = "voting"
     verbose_name = _("Public voting")
+
+    def ready(self):
+        from hramada.contests.selectors import register_edition_extension
+
+        from . import selectors
+
+        # The edition and project pages (contests) show the vote without importing this app.
+        register_edition_extension(selectors.edition_vote)

@@ -10,6 +10,7 @@ import io
 import json
 from datetime import UTC
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from hramada.contests.models import Project, Stage
@@ -79,7 +80,12 @@ def counts_visible(stage: Stage, now=None) -> bool:
     now = now or timezone.now()
     if now >= stage.closes_at:
         return True
-    rules = rules_for(stage)
+    return _counts_visible(stage, rules_for(stage), now)
+
+
+def _counts_visible(stage: Stage, rules: VotingRules | None, now) -> bool:
+    if now >= stage.closes_at:
+        return True
     return rules is not None and rules.show_counts == VotingRules.ShowCounts.LIVE and now >= stage.starts_at
 
 
@@ -118,3 +124,80 @@ def ballot_csv_lines(stage: Stage):
 
 def ballot_csv(stage: Stage) -> str:
     return "".join(ballot_csv_lines(stage))
+
+
+# --- Public pages -------------------------------------------------------------------------------------
+
+
+def has_verified_email(user) -> bool:
+    return (
+        bool(user and user.is_authenticated)
+        and EmailAddress.objects.filter(user=user, verified=True).exists()
+    )
+
+
+def vote_stage(edition_id: int) -> Stage | None:
+    """The public-vote stage of an edition (with its edition and contest), or None."""
+    return (
+        Stage.objects.filter(edition_id=edition_id, kind=Stage.Kind.PUBLIC_VOTE)
+        .select_related("edition__contest")
+        .first()
+    )
+
+
+def edition_vote(user, edition, now) -> dict | None:
+    """What the edition and project pages show of the vote: counts or not, whether it is open, the
+    visitor's own votes (project ids and the votes themselves) and how many they may cast.
+
+    Registered with ``contests.selectors.register_edition_extension``; a fixed number of queries.
+    """
+    stage = next((s for s in edition.stages.all() if s.kind == Stage.Kind.PUBLIC_VOTE), None)
+    if stage is None:
+        return {"counts_visible": False}
+    stage.edition = edition
+    rules = rules_for(stage)
+    is_open = stage.is_open(now)
+    visible = _counts_visible(stage, rules, now)
+    mine = list(my_votes(user, stage)) if user.is_authenticated else []
+    return {
+        "counts_visible": visible,
+        "vote_stage": stage,
+        "vote_open": is_open,
+        "vote_rules": rules,
+        "votes_per_category": rules.votes_per_category if rules else VotingRules().votes_per_category,
+        "my_votes": mine,
+        "my_project_ids": {vote.project_id for vote in mine},
+        "can_vote": has_verified_email(user) if is_open and user.is_authenticated else False,
+        "now": now,
+        "panel_template": "voting/public/_panel.html",
+        "button_template": "voting/public/_button.html",
+    }
+
+
+def my_vote_for(user, project: Project) -> Vote | None:
+    """The user's counted vote for a project, if any (to withdraw it)."""
+    stage = vote_stage(project.edition_id)
+    if stage is None or not user.is_authenticated:
+        return None
+    return my_votes(user, stage).filter(project=project).first()
+
+
+def results_page(stage: Stage, now=None) -> dict:
+    """The results page of a vote: counts (when the public may see them), the rules and their fingerprint."""
+    now = now or timezone.now()
+    rules = rules_for(stage)
+    published = (
+        rules if rules is not None else VotingRules(stage=stage)
+    )  # a vote with no rules set: the defaults
+    published.stage = stage
+    visible = _counts_visible(stage, rules, now)
+    return {
+        "stage": stage,
+        "rules": published,
+        "rules_document": canonical_json(rules_document(published)),
+        "fingerprint": published.fingerprint or rules_fingerprint(published),
+        "counts_visible": visible,
+        "vote_open": stage.is_open(now),
+        "vote_started": now >= stage.starts_at,
+        "projects": list(results(stage)) if visible else [],
+    }
