@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from hramada.demo import contests as demo_contests
 from hramada.demo import events as demo_events
 from hramada.orgs import services as org_services
 from hramada.orgs.models import Membership, Organisation, Role
@@ -196,6 +197,7 @@ class Command(BaseCommand):
             self._communities(people)
             self._participants()
             demo_events.load(organiser_user=people["Svetlana Zinkevich"].user, orgs=orgs)
+            demo_contests.load(admin_user=people["Platform Admin"].user, orgs=orgs)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, name, staff, org in LOGINS:
             what = (
