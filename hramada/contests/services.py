@@ -5,17 +5,16 @@ and organisers may close one early. Every change is audited in the organisation'
 """
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hramada.core import audit
 from hramada.core.errors import DomainError
 from hramada.core.text import unique_slug
+from hramada.core.translated import set_translated
 from hramada.orgs.models import Organisation
 
 from .models import Category, Contest, Edition, Project, Stage
-
-LANGS = ("be", "ru", "en")
 
 
 def can_manage(user, contest: Contest) -> bool:
@@ -28,25 +27,6 @@ def require_manager(actor, contest: Contest) -> None:
         raise DomainError(_("Only the contest's organisers can do this."))
 
 
-def _set_translated(obj, field: str, values: dict, *, required_message=None) -> None:
-    """Copy ``field_be/_ru/_en`` from ``values`` and fill the untranslated column from the first one given."""
-    unknown = set(values) - {f"{field}_{lang}" for lang in LANGS}
-    if unknown:
-        raise TypeError(f"unexpected values: {sorted(unknown)}")
-    for lang in LANGS:
-        key = f"{field}_{lang}"
-        if key in values:
-            setattr(obj, key, values[key] or "")
-    for lang in ("en", "ru", "be"):
-        text = getattr(obj, f"{field}_{lang}", "")
-        if text:
-            with translation.override(lang):
-                setattr(obj, field, text)
-            return
-    if required_message:
-        raise DomainError(required_message, field=f"{field}_be")
-
-
 def _scope(contest: Contest):
     return (Organisation, contest.organisation_id)
 
@@ -57,7 +37,7 @@ def create_contest(*, actor, organisation: Organisation, **titles) -> Contest:
     if actor is None or not actor.has_perm("contests.manage_contest", organisation):
         raise DomainError(_("Only the organisation's owners and managers can create contests."))
     contest = Contest(organisation=organisation)
-    _set_translated(contest, "title", titles, required_message=_("Give the contest a title."))
+    set_translated(contest, "title", titles, required_message=_("Give the contest a title."), strict=True)
     contest.slug = unique_slug(contest.title_en or contest.title_ru or contest.title_be, Contest)
     contest.save()
     audit.record(actor=actor, action="contests.contest.created", target=contest, scope=organisation)
@@ -71,7 +51,7 @@ def create_edition(*, actor, contest: Contest, year: int, co_organisers=(), spon
     if not 1900 <= year <= 2200:
         raise DomainError(_("Give the year of the edition."), field="year")
     edition = Edition(contest=contest, year=year)
-    _set_translated(edition, "title", titles, required_message=_("Give the edition a title."))
+    set_translated(edition, "title", titles, required_message=_("Give the edition a title."), strict=True)
     edition.save()
     co_organisers = [o for o in co_organisers if o.pk != contest.organisation_id]
     edition.co_organisers.set(co_organisers)
@@ -96,7 +76,7 @@ def create_category(*, actor, edition: Edition, order: int | None = None, **titl
     contest = edition.contest
     require_manager(actor, contest)
     category = Category(edition=edition)
-    _set_translated(category, "title", titles, required_message=_("Give the category a title."))
+    set_translated(category, "title", titles, required_message=_("Give the category a title."), strict=True)
     category.order = order if order is not None else edition.categories.count() + 1
     category.save()
     audit.record(actor=actor, action="contests.category.created", target=category, scope=_scope(contest))

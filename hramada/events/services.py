@@ -11,13 +11,14 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hramada.core import audit
 from hramada.core.errors import DomainError
 from hramada.core.tasks import enqueue_on_commit
 from hramada.core.text import unique_slug
+from hramada.core.translated import LANGS, set_translated
 from hramada.orgs.models import Organisation
 from hramada.questions.services import save_response
 
@@ -530,28 +531,6 @@ def export_registrations(person) -> list:
 # --- Organiser editing (events, programme, Human Library) ------------------------------------------------
 # Appended for the organiser pages; the lead may move or reshape these.
 
-LANGS = ("be", "ru", "en")
-
-
-def _set_translated(obj, field: str, values: dict, *, required_message=None) -> None:
-    """Copy ``field_be/_ru/_en`` from ``values`` and fill the untranslated column from the first one given.
-
-    Assigning the plain attribute of a translated field writes the *current* language's column, so the
-    base value is set under that language to leave the other translations untouched.
-    """
-    for lang in LANGS:
-        key = f"{field}_{lang}"
-        if key in values:
-            setattr(obj, key, values[key] or "")
-    for lang in ("en", "ru", "be"):
-        text = getattr(obj, f"{field}_{lang}", "")
-        if text:
-            with translation.override(lang):
-                setattr(obj, field, text)
-            return
-    if required_message:
-        raise DomainError(required_message, field=f"{field}_be")
-
 
 def _require_event_perm(actor, *, organisation, event=None):
     if event is None:
@@ -632,7 +611,7 @@ def save_event(*, actor, organisation, event: Event | None = None, **values) -> 
             setattr(event, key, value)
     for field in EVENT_TRANSLATED:
         before = [getattr(event, f"{field}_{lang}", "") for lang in LANGS]
-        _set_translated(
+        set_translated(
             event,
             field,
             values,
@@ -673,7 +652,7 @@ def create_series(*, actor, organisation, **titles) -> EventSeries:
     """A new series (a yearly forum) that editions can belong to."""
     _require_event_perm(actor, organisation=organisation)
     series = EventSeries(organisation=organisation)
-    _set_translated(series, "title", titles, required_message=_("Give the series a title."))
+    set_translated(series, "title", titles, required_message=_("Give the series a title."))
     base = series.title_en or series.title_ru or series.title_be
     series.slug = unique_slug(base, EventSeries, max_length=70)
     series.save()
@@ -691,7 +670,7 @@ def save_track(
     if not creating and track.event_id != event.pk:
         raise DomainError(_("This track belongs to another event."))
     track = track or Track(event=event)
-    _set_translated(track, "name", names, required_message=_("Give the track or room a name."))
+    set_translated(track, "name", names, required_message=_("Give the track or room a name."))
     if order is not None:
         track.order = order
     elif creating:
@@ -760,8 +739,8 @@ def save_session(*, actor, event: Event, session: Session | None = None, **value
     for key, value in values.items():
         if key in SESSION_FIELDS:
             setattr(session, key, value)
-    _set_translated(session, "title", values, required_message=_("Give the session a title."))
-    _set_translated(session, "description", values)
+    set_translated(session, "title", values, required_message=_("Give the session a title."))
+    set_translated(session, "description", values)
     _save_keeping_counters(session, "confirmed_count")
     audit.record(
         actor=actor,
@@ -841,8 +820,8 @@ def save_book(
         raise DomainError(_("Choose the person who is the book."), field="person")
     if shown_name is not None:
         book.shown_name = shown_name
-    _set_translated(book, "title", texts, required_message=_("Give the book a title."))
-    _set_translated(book, "description", texts)
+    set_translated(book, "title", texts, required_message=_("Give the book a title."))
+    set_translated(book, "description", texts)
     book.save()
     audit.record(
         actor=actor,
