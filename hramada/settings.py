@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "hramada.places",
     "hramada.orgs",
     "hramada.questions",
+    "hramada.reviews",
     "hramada.events",
     "hramada.contests",
     "hramada.voting",
+    "hramada.awards",
     "hramada.demo",
 ]
 

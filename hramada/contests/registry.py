@@ -1,0 +1,13 @@
+"""Links that higher apps (voting, awards) add to an edition's organiser pages without being imported.
+
+Each entry is (order, label, URL name); the URL takes ``contest`` (slug) and ``edition`` (public id).
+"""
+
+edition_manage_links: list[tuple[int, object, str]] = []
+
+
+def register_edition_manage_link(order: int, label, url_name: str) -> None:
+    if any(existing == url_name for _, _, existing in edition_manage_links):
+        return
+    edition_manage_links.append((order, label, url_name))
+    edition_manage_links.sort(key=lambda item: item[0])
