@@ -109,8 +109,8 @@ def register(
             raise DomainError(_("Registration for this event is closed."))
         if event.registration_mode == Event.Mode.INVITATION:
             raise DomainError(_("This event is by invitation only. Ask the organisers to register you."))
-    if Registration.objects.filter(event=event, person=person, status__in=ACTIVE).exists():
-        raise DomainError(_("%(name)s is already registered for this event.") % {"name": person})
+    # No "already registered?" query first: the partial unique constraint refuses a second active
+    # registration, and the refusal rolls back the place taken just before it.
     try:
         with transaction.atomic():
             if event.registration_mode == Event.Mode.APPROVAL and not staff_entry:
@@ -137,7 +137,6 @@ def register(
             )
             enqueue_on_commit(tasks.send_registration_email, registration.pk)
     except IntegrityError:
-        # The partial unique constraint caught a double submit that raced past the check above.
         raise DomainError(_("%(name)s is already registered for this event.") % {"name": person}) from None
     return registration
 

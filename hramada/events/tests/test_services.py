@@ -50,6 +50,9 @@ def test_cannot_register_twice_or_outside_the_window(event):
     services.register(event=event, person=person)
     with pytest.raises(DomainError, match="already registered"):
         services.register(event=event, person=person)
+    event.refresh_from_db()
+    assert event.confirmed_count == 1, "the refused second registration gives its place back"
+    assert Registration.objects.filter(event=event, person=person).count() == 1
     closed = EventFactory(registration_closes_at=timezone.now() - timedelta(minutes=1))
     with pytest.raises(DomainError, match="closed"):
         services.register(event=closed, person=person)

@@ -107,7 +107,7 @@ def test_full_event_puts_the_next_person_on_the_waiting_list_with_a_position(cli
     page = client.get(url("detail", event)).content.decode()
     assert "All places are taken" in page and "Join the waiting list" in page
     response = client.post(url("register", event), follow=True)
-    assert b"you are on the waiting list, number 2" in response.content
+    assert b"you are on the waiting list. We will write" in response.content
     assert b"You are on the waiting list: number 2." in response.content
 
 

@@ -35,13 +35,28 @@ def _viewer(request):
     return getattr(request.user, "person", None)
 
 
+# What registering needs from the event row: its long translated texts are not read.
+LEAN_EVENT_FIELDS = (
+    "slug",
+    "title",
+    "edition",
+    "status",
+    "organisation_id",
+    "starts_at",
+    "registration_mode",
+    "registration_opens_at",
+    "registration_closes_at",
+    "registration_form_id",
+)
+
+
 def _event_or_404(request, slug, *, lean: bool = False) -> Event:
     """Published and cancelled events are public; drafts only for their organisers (a preview).
 
     ``lean``: just the event row, for actions that redirect (no page to render).
     """
     if lean:
-        event = Event.objects.filter(slug=slug).select_related(None).order_by().first()
+        event = Event.objects.filter(slug=slug).only(*LEAN_EVENT_FIELDS).order_by().first()
     else:
         event = selectors.event_page(slug)
     if event is None:
@@ -72,11 +87,12 @@ def _detail_url(event, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _registered_message(registration, position) -> str:
+def _registered_message(registration) -> str:
     if registration.status == S.CONFIRMED:
         return _("You are registered. Your ticket is on this page and in your e-mail.")
     if registration.status == S.WAITLISTED:
-        return _("All places are taken: you are on the waiting list, number %(n)s.") % {"n": position}
+        # The number in the queue is in the registration box the redirect lands on.
+        return _("All places are taken: you are on the waiting list. We will write if a place frees up.")
     if registration.status == S.PENDING:
         return _("Your application is sent. The organisers will let you know their decision.")
     return registration.get_status_display()
@@ -170,9 +186,7 @@ def register(request, slug):
         messages.error(request, exc.message)
         return redirect(_detail_url(event))
     level = messages.SUCCESS if registration.status == S.CONFIRMED else messages.INFO
-    messages.add_message(
-        request, level, _registered_message(registration, selectors.waiting_position(registration))
-    )
+    messages.add_message(request, level, _registered_message(registration))
     return redirect(_detail_url(event, "registration"))
 
 
