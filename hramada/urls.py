@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.questions.urls")),
     path("", include("hramada.contests.urls")),
     path("", include("hramada.voting.urls")),
+    path("", include("hramada.reviews.urls")),
     prefix_default_language=True,
 )
 

@@ -6,3 +6,12 @@ class ReviewsConfig(AppConfig):
     name = "hramada.reviews"
     label = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self):
+        from hramada.core.registry import register_manage_section
+        from hramada.orgs.registry import register_menu_link
+
+        from . import selectors
+
+        register_manage_section(30, selectors.manage_section)
+        register_menu_link(35, _("Reviews"), "reviews:org_rounds", perm="reviews.add_round")
