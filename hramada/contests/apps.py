@@ -8,9 +8,12 @@ class ContestsConfig(AppConfig):
     verbose_name = _("Contests")
 
     def ready(self):
-        from hramada.core.registry import register_home_section, register_nav_link
+        from hramada.core.registry import register_home_section, register_manage_section, register_nav_link
+        from hramada.orgs.registry import register_menu_link
 
         from . import selectors
 
         register_nav_link(15, _("Contests"), "contests:list")
         register_home_section(15, selectors.home_section)
+        register_manage_section(15, selectors.manage_section)
+        register_menu_link(25, _("Contests"), "contests:org_contests", perm="contests.manage_contest")

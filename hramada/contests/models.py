@@ -1,9 +1,32 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from hramada.core.models import BaseModel
+
+
+def _upload_to(folder: str):
+    return UploadTo(folder)
+
+
+@deconstructible
+class UploadTo:
+    """A random file name: uploaded names can carry personal details, and must not be guessable."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+        return f"{self.folder}/{timezone.now():%Y/%m}/{secrets.token_urlsafe(18)}.{ext[:5]}"
+
+    def __eq__(self, other):
+        return isinstance(other, UploadTo) and other.folder == self.folder
 
 
 class Contest(BaseModel):
@@ -37,6 +60,15 @@ class Edition(BaseModel):
     )
     sponsors = models.ManyToManyField(
         "orgs.Organisation", verbose_name=_("sponsors"), blank=True, related_name="sponsored_editions"
+    )
+    submission_form = models.ForeignKey(
+        "questions.Form",
+        verbose_name=_("submission form"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The questions teams answer when they submit a project."),
     )
 
     class Meta:
@@ -125,6 +157,38 @@ class Project(BaseModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    settlement = models.ForeignKey(
+        "places.Settlement",
+        verbose_name=_("settlement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contest_projects",
+    )
+    community = models.ForeignKey(
+        "places.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contest_projects",
+    )
+    # The applicant organisation, if any: experts are never assigned to their own organisation's projects.
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("applicant organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contest_projects",
+    )
+    response = models.OneToOneField(
+        "questions.Response", null=True, blank=True, on_delete=models.SET_NULL, related_name="contest_project"
+    )
+    cover = models.ImageField(_("cover image"), upload_to=_upload_to("projects/covers"), blank=True)
+    screening_reason = models.TextField(_("screening reason"), blank=True)
+    screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
     # Maintained in the same transaction as each vote and withdrawal (voting.services): results read
     # this column, O(projects), never the vote table.
     vote_count = models.PositiveIntegerField(default=0, editable=False)
@@ -140,3 +204,73 @@ class Project(BaseModel):
 
     def __str__(self):
         return self.title
+
+
+class ProjectAttachment(BaseModel):
+    """A PDF attached to a project (its type sniffed from the content, never the name)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_upload_to("projects/files"))
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+
+    class Meta:
+        ordering = ["project_id", "created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectMember(BaseModel):
+    """A member of a project's team: the lead who started it, or a co-author invited by e-mail.
+
+    The invitation token is stored only as a hash; it is accepted only by an account that has verified
+    the invited address.
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead")
+        MEMBER = "member", _("co-author")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contest_teams",
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    token_hash = models.CharField(max_length=64, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    shown_publicly = models.BooleanField(_("show my name on the public project page"), default=False)
+
+    class Meta:
+        ordering = ["project_id", "role", "created_at", "id"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint("project", "email", name="project_member_email_unique"),
+            models.UniqueConstraint(
+                "project", "user", condition=Q(user__isnull=False), name="project_member_user_unique"
+            ),
+            models.UniqueConstraint("project", condition=Q(role="lead"), name="one_lead_per_project"),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(user__isnull=False),
+                name="project_member_accepted_has_user",
+            ),
+        ]
+        indexes = [models.Index(fields=["token_hash"])]
+
+    def __str__(self):
+        return f"{self.email} → {self.project}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None

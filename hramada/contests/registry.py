@@ -11,3 +11,14 @@ def register_edition_manage_link(order: int, label, url_name: str) -> None:
         return
     edition_manage_links.append((order, label, url_name))
     edition_manage_links.sort(key=lambda item: item[0])
+
+
+# Checks that higher apps run before an organiser moves a stage's dates: each is
+# ``fn(stage, new_starts_at, new_ends_at)`` and may raise ``DomainError`` to refuse (the public vote
+# refuses to move a vote whose rules are frozen, since the published fingerprint covers its window).
+stage_edit_guards: list = []
+
+
+def register_stage_edit_guard(fn) -> None:
+    if fn not in stage_edit_guards:
+        stage_edit_guards.append(fn)

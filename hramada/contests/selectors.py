@@ -1,11 +1,12 @@
 """Reads of contests: which stage is current, an edition's stages and projects."""
 
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Edition, Project, Stage
+from .models import Category, Contest, Edition, Project, ProjectAttachment, ProjectMember, Stage
 
 
 def current_stage(edition: Edition, now=None) -> Stage | None:
@@ -114,10 +115,23 @@ def projects_by_category(edition: Edition) -> list[tuple]:
 
 
 def public_project(public_id: str) -> Project | None:
-    """An eligible project with its category, edition and contest (others are not public)."""
+    """An eligible project with its category, edition, contest, place, PDFs and the team members who
+    agreed to be named (others are not public)."""
     return (
         Project.objects.filter(public_id=public_id, status=Project.Status.ELIGIBLE)
-        .select_related("category", "edition__contest")
+        .select_related(
+            "category", "edition__contest", "settlement__region", "settlement__district", "community"
+        )
+        .prefetch_related(
+            "attachments",
+            Prefetch(
+                "members",
+                queryset=ProjectMember.objects.filter(accepted_at__isnull=False, shown_publicly=True)
+                .select_related("user__person")
+                .order_by("role", "created_at"),
+                to_attr="shown_members",
+            ),
+        )
         .first()
     )
 
@@ -130,3 +144,168 @@ def home_section(request):
         "more_url": reverse("contests:list"),
         "empty": _("No contest is open right now."),
     }
+
+
+# --- Organiser pages ----------------------------------------------------------------------------------
+
+
+def organisation_contests(organisation):
+    return (
+        Contest.objects.filter(organisation=organisation)
+        .prefetch_related("editions")
+        .annotate(n_editions=Count("editions"))
+        .order_by("title")
+    )
+
+
+def managed_edition(contest_slug: str, edition_id: str, now=None) -> Edition | None:
+    now = now or timezone.now()
+    edition = (
+        Edition.objects.filter(contest__slug=contest_slug, public_id=edition_id)
+        .select_related("contest__organisation", "submission_form")
+        .prefetch_related("stages", "categories", "co_organisers", "sponsors")
+        .first()
+    )
+    return _with_current_stage([edition], now)[0] if edition else None
+
+
+def status_counts(edition: Edition) -> list[tuple[str, str, int]]:
+    """(status, label, number of projects) for every status, in order: one query."""
+    counts = dict(
+        Project.objects.filter(edition=edition).values_list("status").annotate(n=Count("id")).order_by()
+    )
+    return [(value, label, counts.get(value, 0)) for value, label in Project.Status.choices]
+
+
+def screening_list(edition: Edition, *, category: str = "", status: str = ""):
+    """Projects of an edition for screening (drafts are the teams' own and are left out)."""
+    qs = (
+        Project.objects.filter(edition=edition)
+        .exclude(status=Project.Status.DRAFT)
+        .select_related("category", "settlement", "community", "organisation")
+        .annotate(n_attachments=Count("attachments"))
+        .order_by("category__order", "category_id", "submitted_at", "id")
+    )
+    if category:
+        qs = qs.filter(category__public_id=category)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def project_for_review(edition: Edition, public_id: str) -> Project | None:
+    return (
+        Project.objects.filter(edition=edition, public_id=public_id)
+        .exclude(status=Project.Status.DRAFT)
+        .select_related(
+            "category", "settlement__region", "settlement__district", "community", "organisation", "response"
+        )
+        .prefetch_related("attachments", _team_prefetch())
+        .first()
+    )
+
+
+def _team_prefetch():
+    return Prefetch(
+        "members",
+        queryset=ProjectMember.objects.select_related("user__person").order_by("role", "created_at"),
+    )
+
+
+def project_answers(project: Project) -> list[tuple]:
+    """(question, answer or None) for the edition's form, in the form's order."""
+    form = project.edition.submission_form
+    if form is None:
+        return []
+    answers = {}
+    if project.response_id and project.response.form_id == form.pk:
+        answers = {a.question_id: a for a in project.response.answers.all()}
+    return [(q, answers.get(q.pk)) for q in form.questions.order_by("order", "id")]
+
+
+def edition_audit(edition: Edition, limit: int = 300):
+    """Audit entries about the edition, its stages, categories and projects, newest first."""
+    from hramada.core.models import AuditEntry
+
+    targets = Q(
+        target_type=ContentType.objects.get_for_model(Edition, for_concrete_model=False),
+        target_id=str(edition.pk),
+    )
+    for model, qs in (
+        (Stage, Stage.objects.filter(edition=edition)),
+        (Category, Category.objects.filter(edition=edition)),
+        (Project, Project.objects.filter(edition=edition)),
+    ):
+        ids = [str(pk) for pk in qs.values_list("pk", flat=True)]
+        if ids:
+            targets |= Q(
+                target_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+                target_id__in=ids,
+            )
+    return AuditEntry.objects.filter(targets).select_related("actor").order_by("-created_at", "-id")[:limit]
+
+
+def manage_section(request):
+    """The organiser dashboard's contests: those of organisations the user manages (all, for staff)."""
+    from hramada.orgs.models import Organisation, Role
+
+    user = request.user
+    person = getattr(user, "person", None)
+    if user.is_staff:
+        orgs = Organisation.objects.all()
+    elif person is not None:
+        orgs = Organisation.objects.filter(
+            memberships__person=person, memberships__role__in=[Role.OWNER, Role.MANAGER]
+        )
+    else:
+        return None
+    orgs = list(orgs.order_by("name")[:50])
+    if not orgs:
+        return None
+    editions = list(
+        Edition.objects.filter(contest__organisation__in=orgs)
+        .select_related("contest")
+        .order_by("-year", "-id")[:20]
+    )
+    return {
+        "title": _("Contests you organise"),
+        "template": "contests/manage/_dashboard_section.html",
+        "items": {"editions": editions, "organisations": orgs},
+        "empty": _("No contests yet."),
+    }
+
+
+# --- Teams' own pages ---------------------------------------------------------------------------------
+
+
+def my_projects(user):
+    """The projects whose team the user is on (drafts and submitted), and open invitations."""
+    return (
+        Project.objects.filter(members__user=user, members__accepted_at__isnull=False)
+        .select_related("edition__contest", "category")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def team_project(user, public_id: str) -> Project | None:
+    """A project of which ``user`` is an accepted team member, with what its edit page needs."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Project.objects.filter(public_id=public_id, members__user=user, members__accepted_at__isnull=False)
+        .select_related(
+            "edition__contest",
+            "edition__submission_form",
+            "category",
+            "settlement",
+            "community",
+            "organisation",
+            "response",
+        )
+        .prefetch_related("attachments", _team_prefetch())
+        .first()
+    )
+
+
+def attachment_for(project: Project, public_id: str) -> ProjectAttachment | None:
+    return ProjectAttachment.objects.filter(project=project, public_id=public_id).first()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from hramada.contests import services as contest_services
 from hramada.contests.models import Contest, Edition, Stage
 from hramada.people.models import Person, User
+from hramada.places.models import Settlement
 from hramada.voting import services as voting_services
 
 MINSK = zoneinfo.ZoneInfo("Europe/Minsk")
@@ -108,12 +109,17 @@ def _edition(*, actor, contest, year, title, stages, projects, submitter, voters
         actor=actor, stage=vote_stage, votes_per_category=votes_per_category, now=stages[K.CALL][0]
     )
     all_projects = []
+    places = list(Settlement.objects.order_by("name_en", "id")[:12])
     for category_title, titles in projects.items():
         category = contest_services.create_category(actor=actor, edition=edition, title_en=category_title)
         for title in titles:
-            project = contest_services.submit_project(
+            project = contest_services.create_draft(
                 user=submitter, category=category, title=title, summary=f"{title}.", now=call_time
             )
+            project = contest_services.update_draft(
+                user=submitter, project=project, settlement=rng.choice(places), now=call_time
+            )
+            project = contest_services.submit_project(user=submitter, project=project, now=call_time)
             project = contest_services.screen_project(actor=actor, project=project, eligible=True)
             all_projects.append(project)
     vote_start, vote_end = stages[K.PUBLIC_VOTE]

@@ -59,3 +59,14 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Project {n}")
     summary = "A social project."
     status = Project.Status.ELIGIBLE
+
+
+def open_call(edition, days_left: int = 10):
+    """An open call for projects (started yesterday) on ``edition``."""
+    now = timezone.now()
+    return StageFactory(
+        edition=edition,
+        kind=Stage.Kind.CALL,
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=days_left),
+    )

@@ -11,6 +11,7 @@ from hramada.core.models import AuditEntry
 from hramada.orgs.models import Membership, Role
 from hramada.orgs.tests.factories import OrganisationFactory
 from hramada.people.tests.factories import UserFactory
+from hramada.places.tests.factories import SettlementFactory
 
 from .factories import CategoryFactory, ContestFactory, EditionFactory, StageFactory
 
@@ -148,16 +149,20 @@ def test_submit_while_the_call_is_open_then_screen(manager, edition):
     category = CategoryFactory(edition=edition)
     now = timezone.now()
     with pytest.raises(DomainError, match="call for projects is closed"):
-        services.submit_project(user=author, category=category, title="Bashni")
+        services.create_draft(user=author, category=category, title="Bashni")
     StageFactory(
         edition=edition, kind=K.CALL, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=1)
     )
     with pytest.raises(DomainError, match="title"):
-        services.submit_project(user=author, category=category, title="  ")
-    project = services.submit_project(user=author, category=category, title="Bashni")
+        services.create_draft(user=author, category=category, title="  ")
+    project = services.create_draft(user=author, category=category, title="Bashni", summary="Towers.")
+    services.update_draft(user=author, project=project, settlement=SettlementFactory())
+    project = services.submit_project(user=author, project=project)
     assert project.status == Project.Status.SUBMITTED and project.edition == edition
-    with pytest.raises(DomainError, match="call for projects is closed"):
-        services.submit_project(user=author, category=category, title="Late", now=now + timedelta(days=2))
+    late = services.create_draft(user=author, category=category, title="Late", summary="x")
+    services.update_draft(user=author, project=late, settlement=SettlementFactory())
+    with pytest.raises(DomainError, match="closed on"):
+        services.submit_project(user=author, project=late, now=now + timedelta(days=2))
     with pytest.raises(DomainError, match="organisers"):
         services.screen_project(actor=author, project=project, eligible=True)
     with pytest.raises(DomainError, match="reason"):

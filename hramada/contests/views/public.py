@@ -29,6 +29,7 @@ def edition_detail(request, contest, edition):
             "categories": selectors.projects_by_category(found),
             "vote": selectors.edition_extension(request.user, found, now),
             "page_url": settings.SITE_URL + request.path,
+            "call_open": any(s.kind == "call" and s.is_open(now) for s in found.stages.all()),
         },
     )
 
@@ -47,5 +48,6 @@ def project_detail(request, public_id):
             "edition": edition,
             "vote": selectors.edition_extension(request.user, edition),
             "page_url": settings.SITE_URL + request.path,
+            "cover_url": settings.SITE_URL + project.cover.url if project.cover else "",
         },
     )

@@ -1,0 +1,334 @@
+"""The submission flow: drafts, edits, submission deadlines, files, the team, screening and e-mails."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from PIL import Image
+
+from hramada.contests import registry, services
+from hramada.contests.models import Project, ProjectMember, Stage
+from hramada.core.errors import DomainError
+from hramada.core.models import AuditEntry
+from hramada.orgs.models import Membership, Role
+from hramada.people.tests.factories import UserFactory
+from hramada.places.tests.factories import SettlementFactory
+from hramada.questions.models import Question
+from hramada.questions.tests.factories import FormFactory, QuestionFactory
+
+from .factories import CategoryFactory, EditionFactory, StageFactory, open_call
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager():
+    return UserFactory()
+
+
+@pytest.fixture
+def edition(manager):
+    edition = EditionFactory()
+    Membership.objects.create(
+        organisation=edition.contest.organisation, person=manager.person, role=Role.MANAGER
+    )
+    return edition
+
+
+@pytest.fixture
+def call(edition):
+    return open_call(edition)
+
+
+@pytest.fixture
+def category(edition):
+    return CategoryFactory(edition=edition)
+
+
+@pytest.fixture
+def lead():
+    return UserFactory()
+
+
+@pytest.fixture
+def draft(call, category, lead):
+    project = services.create_draft(user=lead, category=category, title="Bashni", summary="Towers.")
+    return services.update_draft(user=lead, project=project, settlement=SettlementFactory())
+
+
+def png_bytes():
+    out = io.BytesIO()
+    Image.new("RGB", (20, 10), "red").save(out, format="PNG")
+    return out.getvalue()
+
+
+def jpeg_with_gps():
+    image = Image.new("RGB", (40, 30), "blue")
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (53.0, 54.0, 0.0), 3: "E", 4: (27.0, 34.0, 0.0)}  # GPS position
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+# --- Organiser set-up: stages and the guard hook ------------------------------------------------------
+
+
+def test_update_stage_is_audited_and_asks_the_registered_guards(manager, edition):
+    now = timezone.now()
+    stage = StageFactory(
+        edition=edition, kind=Stage.Kind.EXPERT_REVIEW, starts_at=now, ends_at=now + timedelta(days=3)
+    )
+    with pytest.raises(DomainError, match="organisers"):
+        services.update_stage(
+            actor=UserFactory(), stage=stage, starts_at=now, ends_at=now + timedelta(days=4)
+        )
+    with pytest.raises(DomainError, match="end after"):
+        services.update_stage(actor=manager, stage=stage, starts_at=now, ends_at=now)
+    stage = services.update_stage(actor=manager, stage=stage, starts_at=now, ends_at=now + timedelta(days=5))
+    assert stage.ends_at == now + timedelta(days=5)
+    entry = AuditEntry.objects.get(action="contests.stage.changed")
+    assert entry.data["before"]["ends_at"] == (now + timedelta(days=3)).isoformat()
+
+    seen = []
+
+    def frozen(stage, starts_at, ends_at):
+        seen.append((stage.pk, starts_at, ends_at))
+        raise DomainError("The voting rules are frozen")
+
+    registry.register_stage_edit_guard(frozen)
+    try:
+        with pytest.raises(DomainError, match="frozen"):
+            services.update_stage(actor=manager, stage=stage, starts_at=now, ends_at=now + timedelta(days=9))
+    finally:
+        registry.stage_edit_guards.remove(frozen)
+    assert seen == [(stage.pk, now, now + timedelta(days=9))]
+    stage.refresh_from_db()
+    assert stage.ends_at == now + timedelta(days=5)
+
+
+def test_update_edition_and_reorder_categories(manager, edition):
+    first, second = CategoryFactory(edition=edition, order=1), CategoryFactory(edition=edition, order=2)
+    services.move_category(actor=manager, category=second, up=True)
+    assert list(edition.categories.order_by("order").values_list("pk", flat=True)) == [second.pk, first.pk]
+    services.update_category(actor=manager, category=first, title_be="Мы будуем свет")
+    first.refresh_from_db()
+    assert first.title_be == "Мы будуем свет"
+    edition = services.update_edition(
+        actor=manager, edition=edition, year=2016, title_en="7th Social Weekend"
+    )
+    assert edition.year == 2016 and edition.title_en == "7th Social Weekend"
+    with pytest.raises(DomainError, match="organisers"):
+        services.update_edition(actor=UserFactory(), edition=edition, year=2016, title_en="x")
+
+
+def test_submission_form_must_be_the_organisations_own(manager, edition):
+    with pytest.raises(DomainError, match="own forms"):
+        services.set_submission_form(actor=manager, edition=edition, form=FormFactory())
+    form = services.create_submission_form(actor=manager, edition=edition)
+    edition.refresh_from_db()
+    assert edition.submission_form == form and form.organisation == edition.contest.organisation
+
+
+# --- Drafts, edits and the deadline -------------------------------------------------------------------
+
+
+def test_draft_autosaves_partial_answers_and_submit_needs_required_ones(manager, edition, draft, lead):
+    form = FormFactory(organisation=edition.contest.organisation)
+    budget = QuestionFactory(form=form, kind=Question.Kind.BUDGET, required=True, label="Budget")
+    consent = QuestionFactory(form=form, kind=Question.Kind.CONSENT, required=True, label="I agree")
+    services.set_submission_form(actor=manager, edition=edition, form=form)
+    draft.refresh_from_db()
+    services.update_draft(user=lead, project=draft, answers={budget: "1200.00", consent: False})
+    with pytest.raises(DomainError, match="I agree"):
+        services.submit_project(user=lead, project=draft)
+    services.update_draft(user=lead, project=draft, answers={budget: "1200.00", consent: True})
+    project = services.submit_project(user=lead, project=draft)
+    assert project.status == Project.Status.SUBMITTED and project.submitted_at is not None
+    assert {a.question_id: a.value for a in project.response.answers.all()} == {
+        budget.pk: "1200.00",
+        consent.pk: True,
+    }
+    # A submitted project must stay complete.
+    with pytest.raises(DomainError, match="Budget"):
+        services.update_draft(user=lead, project=project, answers={budget: None, consent: True})
+
+
+def test_edits_after_submission_only_while_the_call_is_open(draft, lead, call, manager):
+    project = services.submit_project(user=lead, project=draft)
+    project = services.update_draft(user=lead, project=project, title="Bashni 2")
+    assert project.title == "Bashni 2" and project.status == Project.Status.SUBMITTED
+    later = call.ends_at + timedelta(minutes=1)
+    with pytest.raises(DomainError, match="can no longer be changed"):
+        services.update_draft(user=lead, project=project, title="Too late", now=later)
+    services.screen_project(actor=manager, project=project, eligible=True)
+    with pytest.raises(DomainError, match="screened"):
+        services.update_draft(user=lead, project=project, title="After screening")
+
+
+def test_submit_refused_after_the_call_closes_early_with_a_clear_message(draft, lead, manager, call):
+    services.close_stage_early(actor=manager, stage=call)
+    with pytest.raises(DomainError, match="closed on .* can no longer be submitted"):
+        services.submit_project(user=lead, project=draft)
+    draft.refresh_from_db()
+    assert draft.status == Project.Status.DRAFT
+
+
+def test_only_the_team_changes_or_submits_a_project(draft):
+    stranger = UserFactory()
+    with pytest.raises(DomainError, match="team"):
+        services.update_draft(user=stranger, project=draft, title="Mine now")
+    with pytest.raises(DomainError, match="team"):
+        services.submit_project(user=stranger, project=draft)
+    with pytest.raises(DomainError, match="team"):
+        services.add_attachment(user=stranger, project=draft, upload=SimpleUploadedFile("a.pdf", PDF))
+
+
+def test_category_must_belong_to_the_edition(draft, lead):
+    with pytest.raises(DomainError, match="categories"):
+        services.update_draft(user=lead, project=draft, category=CategoryFactory())
+
+
+# --- Files ----------------------------------------------------------------------------------------------
+
+
+def test_png_renamed_pdf_is_refused_and_a_real_pdf_is_kept(draft, lead):
+    with pytest.raises(DomainError, match="Only PDF"):
+        services.add_attachment(user=lead, project=draft, upload=SimpleUploadedFile("plan.pdf", png_bytes()))
+    attachment = services.add_attachment(user=lead, project=draft, upload=SimpleUploadedFile("plan.pdf", PDF))
+    assert attachment.name == "plan.pdf" and attachment.size == len(PDF)
+    assert attachment.file.read().startswith(b"%PDF-")
+    assert "plan" not in attachment.file.name  # stored under a random name
+
+
+def test_too_large_files_are_refused(draft, lead, settings, monkeypatch):
+    monkeypatch.setattr(services, "MAX_ATTACHMENT_MB", 1)
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024))
+    with pytest.raises(DomainError, match="larger than 1 MB"):
+        services.add_attachment(user=lead, project=draft, upload=big)
+    settings.MAX_IMAGE_BYTES = 100
+    with pytest.raises(DomainError, match="larger than"):
+        services.set_cover(user=lead, project=draft, image=SimpleUploadedFile("c.jpg", jpeg_with_gps()))
+
+
+def test_cover_jpeg_comes_back_without_exif_gps(draft, lead):
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get(0x8825)
+    project = services.set_cover(user=lead, project=draft, image=SimpleUploadedFile("me.jpg", original))
+    stored = Image.open(project.cover.open("rb"))
+    assert stored.format == "JPEG"
+    exif = stored.getexif()
+    assert 0x8825 not in exif and 0x010F not in exif
+
+
+def test_a_text_file_is_not_a_cover(draft, lead):
+    with pytest.raises(DomainError, match="not an image"):
+        services.set_cover(user=lead, project=draft, image=SimpleUploadedFile("x.png", b"hello"))
+
+
+# --- Team -----------------------------------------------------------------------------------------------
+
+
+def _token_from_mail():
+    body = mail.outbox[-1].body
+    return body.split("/projects/invitations/")[1].split("/")[0]
+
+
+def test_invitation_is_accepted_only_by_the_invited_address(draft, lead, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        member = services.invite_member(user=lead, project=draft, email="Ales@Example.org")
+    assert member.email == "ales@example.org" and member.accepted_at is None
+    assert mail.outbox[-1].to == ["ales@example.org"]
+    token = _token_from_mail()
+    member.refresh_from_db()
+    assert member.token_hash == services.token_hash(token) and token not in member.token_hash
+    with pytest.raises(DomainError, match="already on the team or invited"):
+        services.invite_member(user=lead, project=draft, email="ales@example.org")
+
+    someone_else = UserFactory(email="other@example.org")
+    with pytest.raises(DomainError, match="sent to ales@example.org"):
+        services.accept_invitation(user=someone_else, token=token)
+    unverified = UserFactory(email="ales@example.org", verified=False)
+    EmailAddress.objects.create(user=unverified, email="ales@example.org", verified=False)
+    with pytest.raises(DomainError, match="sent to ales@example.org"):
+        services.accept_invitation(user=unverified, token=token)
+    EmailAddress.objects.filter(user=unverified).update(verified=True)
+    joined = services.accept_invitation(user=unverified, token=token)
+    assert joined.user == unverified and joined.accepted_at is not None and joined.token_hash == ""
+    assert services.is_team_member(unverified, draft)
+    with pytest.raises(DomainError, match="not valid"):
+        services.accept_invitation(user=unverified, token=token)
+    # Co-authors edit the project but only the lead invites.
+    services.update_draft(user=unverified, project=draft, summary="Towers of willpower.")
+    with pytest.raises(DomainError, match="lead"):
+        services.invite_member(user=unverified, project=draft, email="third@example.org")
+
+
+def test_members_leave_the_lead_stays(draft, lead):
+    member = services.invite_member(user=lead, project=draft, email="ales@example.org")
+    services.remove_member(user=lead, member=member)
+    assert not ProjectMember.objects.filter(pk=member.pk).exists()
+    lead_member = draft.members.get(role=ProjectMember.Role.LEAD)
+    with pytest.raises(DomainError, match="lead cannot be removed"):
+        services.remove_member(user=lead, member=lead_member)
+
+
+# --- Screening and e-mails ------------------------------------------------------------------------------
+
+
+def test_team_gets_received_and_screening_emails_in_the_leads_language(
+    draft, lead, manager, django_capture_on_commit_callbacks
+):
+    lead.person.preferred_language = "be"
+    lead.person.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        project = services.submit_project(user=lead, project=draft)
+    assert [m.to for m in mail.outbox] == [[lead.email]]
+    with translation.override("be"):
+        expected = gettext("We received your project “%(project)s”") % {"project": "Bashni"}
+    assert mail.outbox[0].subject == expected
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.screen_project(
+            actor=manager, project=project, eligible=False, reason="The budget is over the limit."
+        )
+    assert "Bashni" in mail.outbox[0].subject
+    assert "The budget is over the limit." in mail.outbox[0].body
+    project.refresh_from_db()
+    assert project.screening_reason == "The budget is over the limit." and project.screened_at
+
+
+def test_bulk_screening_all_or_nothing(edition, category, lead, manager, call):
+    projects = []
+    for title in ("A", "B"):
+        p = services.create_draft(user=lead, category=category, title=title, summary="s")
+        services.update_draft(user=lead, project=p, settlement=SettlementFactory())
+        projects.append(services.submit_project(user=lead, project=p))
+    still_draft = services.create_draft(user=lead, category=category, title="C")
+    with pytest.raises(DomainError, match="not been submitted"):
+        services.screen_projects(
+            actor=manager,
+            edition=edition,
+            project_ids=[p.public_id for p in [*projects, still_draft]],
+            eligible=True,
+        )
+    assert Project.objects.filter(status=Project.Status.ELIGIBLE).count() == 0
+    with pytest.raises(DomainError, match="reason"):
+        services.screen_projects(
+            actor=manager, edition=edition, project_ids=[projects[0].public_id], eligible=False
+        )
+    done = services.screen_projects(
+        actor=manager, edition=edition, project_ids=[p.public_id for p in projects], eligible=True
+    )
+    assert {p.status for p in done} == {Project.Status.ELIGIBLE}
