@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from hramada.contests.admin import ContestScopedAdminMixin
 
-from .models import Vote, VotingRules
+from .models import Vote, VoteLog, VotingRules
 
 
 @admin.register(VotingRules)
@@ -28,10 +28,28 @@ class VotingRulesAdmin(ContestScopedAdminMixin, admin.ModelAdmin):
 class VoteAdmin(admin.ModelAdmin):
     """Read-only: votes change only through the voting services, which keep the counters right."""
 
-    list_display = ["stage", "project", "slot", "limit", "withdrawn_at"]
-    list_filter = ["withdrawn_at"]
+    list_display = ["stage", "project", "slot", "limit", "withdrawn_at", "annulled_at"]
+    list_filter = ["withdrawn_at", "annulled_at"]
     list_select_related = ["stage__edition", "project"]
     exclude = ["voter_hash", "created_at"]  # never shown next to the project: see docs/contests.md
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VoteLog)
+class VoteLogAdmin(admin.ModelAdmin):
+    """Read-only: the vote log is append-only (the voting services insert, nothing updates or deletes)."""
+
+    list_display = ["at", "stage", "project", "outcome", "ua_family", "account_age_seconds"]
+    list_filter = ["outcome", "disposable_email", "aliased_email"]
+    list_select_related = ["stage__edition", "project"]
 
     def has_add_permission(self, request):
         return False

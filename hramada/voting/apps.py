@@ -14,3 +14,12 @@ class VotingConfig(AppConfig):
 
         # The edition and project pages (contests) show the vote without importing this app.
         register_edition_extension(selectors.edition_vote)
+
+        from hramada.contests import registry
+
+        # The edition's organiser page links to the vote's organiser pages.
+        registry.register_edition_manage_link(60, _("Public vote: fraud panel"), "voting:fraud")
+        if hasattr(registry, "register_stage_edit_guard"):
+            from . import services
+
+            registry.register_stage_edit_guard(services.guard_stage_edit)

@@ -11,3 +11,12 @@ class ReceiptForm(forms.Form):
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
     )
+
+
+class AnnulForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Kept with the votes and in the audit log, for example “bot accounts from one network”."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -11,11 +11,13 @@ import json
 from datetime import UTC
 
 from allauth.account.models import EmailAddress
+from django.db.models import Count
 from django.utils import timezone
 
 from hramada.contests.models import Project, Stage
 from hramada.core.hashing import keyed_hash
 
+from . import antifraud
 from .models import Vote, VotingRules
 
 RULES_VERSION = 1
@@ -40,10 +42,14 @@ def receipt_hash(code: str) -> str:
 
 
 def rules_document(rules: VotingRules) -> dict:
-    """The published rules as data; their canonical JSON is what the fingerprint hashes."""
+    """The published rules as data; their canonical JSON is what the fingerprint hashes.
+
+    Version 1 documents keep exactly their original fields, so rules frozen before version 2 still
+    reproduce their stored fingerprints; version 2 adds voting codes, the phone check and delayed counts.
+    """
     stage = rules.stage
-    return {
-        "version": RULES_VERSION,
+    document = {
+        "version": rules.format_version or RULES_VERSION,
         "stage": stage.public_id,
         "opens": stage.starts_at.astimezone(UTC).isoformat(),
         "closes": stage.ends_at.astimezone(UTC).isoformat(),
@@ -51,6 +57,14 @@ def rules_document(rules: VotingRules) -> dict:
         "votes_per_category": rules.votes_per_category,
         "show_counts": rules.show_counts,
     }
+    if document["version"] >= 2:
+        document["eligibility"] = ELIGIBILITY + ("+phone" if rules.require_phone else "")
+        document["voting_codes"] = bool(rules.allow_codes)
+        document["count_delay_hours"] = (
+            rules.count_delay_hours if rules.show_counts == VotingRules.ShowCounts.DELAYED else 0
+        )
+        document["annulment"] = "organisers may annul votes with a published reason"
+    return document
 
 
 def canonical_json(document: dict) -> str:
@@ -98,6 +112,17 @@ def results(stage: Stage):
     )
 
 
+def annulled_counts(stage: Stage) -> dict[int, int]:
+    """Annulled votes per project id (read from the few annulled rows, not the whole table)."""
+    rows = (
+        Vote.objects.filter(stage=stage, annulled_at__isnull=False)
+        .values("project_id")
+        .annotate(n=Count("id"))
+        .values_list("project_id", "n")
+    )
+    return dict(rows)
+
+
 def check_receipt(stage: Stage, code: str) -> Vote | None:
     """The vote a receipt code belongs to (anyone holding the code may check it was counted)."""
     return Vote.objects.filter(stage=stage, receipt_hash=receipt_hash(code)).select_related("project").first()
@@ -115,11 +140,14 @@ def ballot_csv_lines(stage: Stage):
     rows = (
         Vote.objects.filter(stage=stage)
         .order_by("receipt_hash")
-        .values_list("receipt_hash", "project__public_id", "created_at", "withdrawn_at")
+        .values_list("receipt_hash", "project__public_id", "created_at", "withdrawn_at", "annulled_at")
     )
-    for receipt, project, created_at, withdrawn_at in rows.iterator(chunk_size=2000):
+    for receipt, project, created_at, withdrawn_at, annulled_at in rows.iterator(chunk_size=2000):
         hour = created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:00Z")
-        yield _csv_line([receipt, project, hour, "counted" if withdrawn_at is None else "withdrawn"])
+        status = (
+            "annulled" if annulled_at is not None else "withdrawn" if withdrawn_at is not None else "counted"
+        )
+        yield _csv_line([receipt, project, hour, status])
 
 
 def ballot_csv(stage: Stage) -> str:
@@ -167,6 +195,8 @@ def edition_vote(user, edition, now) -> dict | None:
         "votes_per_category": rules.votes_per_category if rules else VotingRules().votes_per_category,
         "my_votes": mine,
         "my_project_ids": {vote.project_id for vote in mine},
+        "annulled_project_ids": {vote.project_id for vote in mine if vote.annulled_at is not None},
+        "pow_required": antifraud.pow_required(),
         "can_vote": has_verified_email(user) if is_open and user.is_authenticated else False,
         "now": now,
         "panel_template": "voting/public/_panel.html",
@@ -191,6 +221,7 @@ def results_page(stage: Stage, now=None) -> dict:
     )  # a vote with no rules set: the defaults
     published.stage = stage
     visible = _counts_visible(stage, rules, now)
+    annulled = annulled_counts(stage) if visible else {}
     return {
         "stage": stage,
         "rules": published,
@@ -199,5 +230,12 @@ def results_page(stage: Stage, now=None) -> dict:
         "counts_visible": visible,
         "vote_open": stage.is_open(now),
         "vote_started": now >= stage.starts_at,
-        "projects": list(results(stage)) if visible else [],
+        "projects": _with_annulled(list(results(stage)), annulled) if visible else [],
+        "annulled_total": sum(annulled.values()),
     }
+
+
+def _with_annulled(projects, annulled: dict[int, int]):
+    for project in projects:
+        project.annulled_votes = annulled.get(project.pk, 0)
+    return projects

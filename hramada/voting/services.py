@@ -25,7 +25,8 @@ from hramada.core import audit
 from hramada.core.errors import DomainError
 from hramada.orgs.models import Organisation
 
-from .models import Vote, VotingRules
+from . import antifraud
+from .models import UsedChallenge, Vote, VoteLog, VotingRules
 from .selectors import _RECEIPT_ALPHABET, receipt_hash, rules_fingerprint, voter_hash
 
 MAX_VOTES_PER_CATEGORY = 100
@@ -179,9 +180,87 @@ def _already_voted() -> DomainError:
     return DomainError(_("You have already voted for this project."))
 
 
-def cast_vote(*, user, project: Project, now=None) -> tuple[Vote, str]:
-    """A voter with a verified e-mail supports an eligible project while the vote is open, within the per-category limit.
+def _log_refusal(stage, project, outcome, meta, facts, now) -> None:
+    VoteLog.objects.create(
+        stage=stage,
+        project=project,
+        outcome=outcome,
+        network_hash=antifraud.network_hash(meta.ip),
+        ua_family=antifraud.ua_family(meta.user_agent),
+        account_age_seconds=facts.age_seconds,
+        disposable_email=facts.disposable,
+        aliased_email=facts.aliased,
+        at=now,
+    )
 
+
+def _spend_challenge(*, payload: str, required_level: int, stage, project, meta, facts, now) -> None:
+    """Check the proof of work and record it as used: a challenge is good for one vote only."""
+    checked = antifraud.check_challenge(payload)
+    if checked is None:
+        _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now)
+        raise DomainError(
+            _("The browser check did not complete. Wait for the check to finish, then press Vote again."),
+            field="altcha",
+        )
+    if checked.level < required_level:
+        raise DomainError(
+            _(
+                "Many votes came from your network just now, so the browser check takes a little longer. "
+                "Please press Vote again."
+            ),
+            field="altcha",
+        )
+    UsedChallenge.objects.filter(expires_at__lt=now).delete()  # spent challenges that expired anyway
+    try:
+        with transaction.atomic():
+            UsedChallenge.objects.create(nonce=checked.nonce, expires_at=checked.expires_at)
+    except IntegrityError:
+        _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now)
+        raise DomainError(
+            _("This browser check was already used. Reload the page and vote again."), field="altcha"
+        ) from None
+
+
+def _friction(*, user, stage, project, voter: str, meta, challenge: str | None, facts, now) -> None:
+    """Rate limits and the proof of work, for votes that arrive over the web (``request_meta`` given)."""
+    network = antifraud.network_hash(meta.ip)
+    level = antifraud.pow_level(
+        account=voter, network=network, account_age=facts.age_seconds, stage=stage, now=now
+    )
+    account_count, network_count = antifraud.count_attempt(account=voter, network=network, now=now)
+    broken = antifraud.over_limit(account_count=account_count, network_count=network_count)
+    if broken is not None:
+        _log_refusal(stage, project, VoteLog.Outcome.RATE_LIMITED, meta, facts, now)
+        if broken == "network":
+            raise DomainError(_("Too many votes from your network right now. Please try again in a minute."))
+        raise DomainError(_("You are voting very fast. Please wait a minute and try again."))
+    if antifraud.pow_required():
+        _spend_challenge(
+            payload=challenge or "",
+            required_level=level,
+            stage=stage,
+            project=project,
+            meta=meta,
+            facts=facts,
+            now=now,
+        )
+
+
+def cast_vote(
+    *,
+    user,
+    project: Project,
+    now=None,
+    request_meta: antifraud.RequestMeta | None = None,
+    challenge: str | None = None,
+) -> tuple[Vote, str]:
+    """A voter with a verified, non-disposable e-mail supports an eligible project while the vote is
+    open, within the per-category limit.
+
+    Votes arriving over the web pass ``request_meta`` (client address and user agent): they are rate
+    limited and must carry a solved, unused proof-of-work ``challenge``. Without it (internal callers:
+    demo data, tests) those gates are skipped. Every accepted vote is written to the append-only log.
     Returns the vote and its receipt code, which is shown once and stored only as a hash.
     """
     now = now or timezone.now()
@@ -198,8 +277,29 @@ def cast_vote(*, user, project: Project, now=None) -> tuple[Vote, str]:
     )
     if stage is None or not stage.is_open(now):
         raise DomainError(_("Voting is not open."))
+    meta = request_meta or antifraud.RequestMeta()
+    facts = antifraud.account_facts(user, now)
+    if facts.disposable:
+        _log_refusal(stage, project, VoteLog.Outcome.DISPOSABLE, meta, facts, now)
+        raise DomainError(
+            _(
+                "Addresses from throw-away e-mail services cannot vote. Add an address you keep "
+                "on your account page, confirm it, and vote again."
+            )
+        )
     limit = _frozen_rules(stage, now).votes_per_category
     voter = voter_hash(user, stage)
+    if request_meta is not None:
+        _friction(
+            user=user,
+            stage=stage,
+            project=project,
+            voter=voter,
+            meta=meta,
+            challenge=challenge,
+            facts=facts,
+            now=now,
+        )
 
     # Each pass re-reads the voter's votes: a unique violation means a concurrent request of the same
     # voter committed a vote (PostgreSQL makes the loser wait for the winner's commit), so the next
@@ -226,6 +326,17 @@ def cast_vote(*, user, project: Project, now=None) -> tuple[Vote, str]:
                     created_at=now,
                 )
                 Project.objects.filter(pk=project.pk).update(vote_count=F("vote_count") + 1)
+                VoteLog.objects.create(
+                    stage=stage,
+                    project=project,
+                    vote=vote,
+                    network_hash=antifraud.network_hash(meta.ip),
+                    ua_family=antifraud.ua_family(meta.user_agent),
+                    account_age_seconds=facts.age_seconds,
+                    disposable_email=facts.disposable,
+                    aliased_email=facts.aliased,
+                    at=now,
+                )
                 # No actor and no voter hash: the log shows that a vote was cast, not by whom.
                 audit.record(
                     actor=None,
@@ -253,8 +364,14 @@ def withdraw_vote(*, user, vote: Vote, now=None) -> Vote:
     if not stage.is_open(now):
         raise DomainError(_("Voting has closed: votes can no longer be withdrawn."))
     with transaction.atomic():
-        # Conditional update: of two simultaneous withdrawals only one decrements the count.
-        if not Vote.objects.filter(pk=vote.pk, withdrawn_at__isnull=True).update(withdrawn_at=now):
+        # Conditional update: of two simultaneous withdrawals (or a withdrawal and an annulment) only
+        # one changes the vote and decrements the count.
+        changed = Vote.objects.filter(pk=vote.pk, withdrawn_at__isnull=True, annulled_at__isnull=True).update(
+            withdrawn_at=now
+        )
+        if not changed:
+            if Vote.objects.filter(pk=vote.pk, annulled_at__isnull=False).exists():
+                raise DomainError(_("This vote was annulled by the organisers; it cannot be withdrawn."))
             raise DomainError(_("This vote has already been withdrawn."))
         Project.objects.filter(pk=vote.project_id).update(vote_count=F("vote_count") - 1)
         audit.record(
@@ -266,3 +383,67 @@ def withdraw_vote(*, user, vote: Vote, now=None) -> Vote:
         )
     vote.withdrawn_at = now
     return vote
+
+
+def annul_votes(*, actor, stage: Stage, votes, reason: str, now=None) -> int:
+    """Organisers annul counted votes of their vote with a reason; each is uncounted exactly once.
+
+    The votes stay in the table, the log and the ballot (as "annulled"), and keep their slots: an
+    annulled vote is not given back to the voter to spend again. Returns how many were annulled now.
+    """
+    now = now or timezone.now()
+    _require_vote_stage(stage)
+    require_manager(actor, stage.edition.contest)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason for annulling these votes: it is kept with them."), field="reason")
+    if len(reason) > 500:
+        raise DomainError(_("Keep the reason under 500 characters."), field="reason")
+    ids = sorted({vote.pk if isinstance(vote, Vote) else int(vote) for vote in votes})
+    if not ids:
+        raise DomainError(_("Select the votes to annul."))
+    person = getattr(actor, "person", None)
+    annulled: dict[int, int] = {}
+    with transaction.atomic():
+        rows = Vote.objects.filter(pk__in=ids, stage=stage).order_by("id").values_list("id", "project_id")
+        for vote_id, project_id in rows:
+            # Conditional update, as for withdrawals: of two racing annulments (or an annulment and a
+            # withdrawal) only one uncounts the vote.
+            changed = Vote.objects.filter(
+                pk=vote_id, withdrawn_at__isnull=True, annulled_at__isnull=True
+            ).update(annulled_at=now, annul_reason=reason, annulled_by=person)
+            if changed:
+                annulled[project_id] = annulled.get(project_id, 0) + 1
+        for project_id, n in sorted(annulled.items()):
+            Project.objects.filter(pk=project_id).update(vote_count=F("vote_count") - n)
+        total = sum(annulled.values())
+        if total:
+            projects = dict(Project.objects.filter(pk__in=annulled).values_list("id", "public_id"))
+            audit.record(
+                actor=actor,
+                action="voting.vote.annulled",
+                target=stage,
+                scope=_scope(stage),
+                data={
+                    "stage": stage.public_id,
+                    "reason": reason,
+                    "count": total,
+                    "projects": {projects[pid]: n for pid, n in sorted(annulled.items())},
+                },
+            )
+    return total
+
+
+def guard_stage_edit(stage: Stage, new_starts_at, new_ends_at) -> None:
+    """A public vote whose rules are frozen keeps its window: the published fingerprint covers it."""
+    if stage.kind != Stage.Kind.PUBLIC_VOTE:
+        return
+    rules = VotingRules.objects.filter(stage=stage).first()
+    frozen = (rules is not None and rules.frozen_at is not None) or timezone.now() >= stage.starts_at
+    if frozen and (new_starts_at != stage.starts_at or new_ends_at != stage.ends_at):
+        raise DomainError(
+            _(
+                "The dates of an opened public vote cannot change: its published rules and their "
+                "fingerprint cover the voting window. Close the vote early instead."
+            )
+        )

@@ -1,13 +1,18 @@
 from django.urls import path
 
-from .views import public
+from .views import manage, public
 
 E = "contests/<slug:contest>/<str:edition>/vote/"
+M = "manage/" + E
 
 app_name = "voting"
 urlpatterns = [
+    path("contests/voting-help/", public.help_page, name="help"),
+    path("voting/challenge/", public.challenge, name="challenge"),
     path("projects/<str:public_id>/vote/", public.cast, name="cast"),
     path("projects/<str:public_id>/withdraw/", public.withdraw, name="withdraw"),
     path(E + "results/", public.results, name="results"),
     path(E + "ballot.csv", public.ballot, name="ballot"),
+    path(M + "fraud/", manage.fraud_panel, name="fraud"),
+    path(M + "annul/", manage.annul, name="annul"),
 ]

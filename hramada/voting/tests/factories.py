@@ -14,4 +14,8 @@ class VotingRulesFactory(factory.django.DjangoModelFactory):
     stage = factory.SubFactory(StageFactory)
     votes_per_category = 1
     show_counts = VotingRules.ShowCounts.AFTER
+    format_version = 2
+    count_delay_hours = 6
+    allow_codes = False
+    require_phone = False
     fingerprint = factory.LazyAttribute(rules_fingerprint)  # reads stage and the two rules above

@@ -21,7 +21,7 @@ from hramada.core.errors import DomainError
 from hramada.core.tests.concurrency import require_postgres, run_concurrently
 from hramada.people.tests.factories import UserFactory
 from hramada.voting import services
-from hramada.voting.models import Vote, VotingRules
+from hramada.voting.models import Vote, VoteLog, VotingRules
 
 from .factories import VotingRulesFactory
 
@@ -105,6 +105,35 @@ def test_without_the_slot_constraint_the_limit_is_overrun(monkeypatch):
         assert stored > 3
         assert vote_totals(projects) == stored  # the counter followed the rows: the limit is what broke
     finally:
+        VoteLog.objects.all().delete()  # the log protects its votes; this clean-up is test-only
         Vote.objects.all().delete()
         with connection.schema_editor() as editor:
             editor.add_constraint(Vote, constraint)
+
+
+def test_racing_annulments_and_withdrawals_uncount_a_vote_once():
+    """Ten organisers' annulments and the voter's withdrawal race for the same vote: it is uncounted
+    exactly once. (Drop ``annulled_at__isnull=True`` from the conditional updates in ``annul_votes``
+    and ``withdraw_vote`` to see the counter go below the truth.)"""
+    from hramada.orgs.models import Membership, Role
+
+    stage, projects = one_category(1, votes_per_category=1)
+    voter = UserFactory()
+    keep, _ = services.cast_vote(user=UserFactory(), project=projects[0])
+    vote, _ = services.cast_vote(user=voter, project=projects[0])
+    manager = UserFactory()
+    Membership.objects.create(
+        organisation=stage.edition.contest.organisation, person=manager.person, role=Role.MANAGER
+    )
+
+    def annul():
+        return services.annul_votes(actor=manager, stage=stage, votes=[vote], reason="bots")
+
+    def withdraw():
+        return services.withdraw_vote(user=voter, vote=vote)
+
+    results = run_concurrently(lambda fn: fn(), [(annul,)] * 10 + [(withdraw,)])
+    done = [r for r in results if r == 1 or isinstance(r, Vote)]
+    assert len(done) == 1, results
+    assert vote_totals(projects) == 1
+    assert Vote.objects.get(pk=keep.pk).is_counted

@@ -7,9 +7,10 @@ by the service.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hramada.contests import selectors as contest_selectors
 from hramada.core.errors import DomainError
 
-from .. import selectors, services
+from .. import antifraud, selectors, services
+from ..antifraud import RequestMeta
 from ..forms import ReceiptForm
 
 
@@ -56,7 +58,12 @@ def cast(request, public_id):
     if request.method == "GET":  # back from the log-in page: the visitor presses the button again
         return redirect("contests:project", project.public_id)
     try:
-        vote, code = services.cast_vote(user=request.user, project=project)
+        vote, code = services.cast_vote(
+            user=request.user,
+            project=project,
+            request_meta=RequestMeta.from_request(request),
+            challenge=request.POST.get("altcha", ""),
+        )
     except DomainError as exc:
         if not selectors.has_verified_email(request.user):
             messages.error(
@@ -129,3 +136,32 @@ def ballot(request, contest, edition):
     )
     response["Content-Disposition"] = f'attachment; filename="ballot-{stage.public_id}.csv"'
     return response
+
+
+@never_cache
+@require_GET
+def challenge(request):
+    """A fresh proof-of-work challenge for the vote form; harder for busy or suspicious networks."""
+    meta = RequestMeta.from_request(request)
+    stage = None
+    account, age = "", None
+    project = (
+        contest_selectors.public_project(request.GET.get("project", ""))
+        if request.GET.get("project")
+        else None
+    )
+    if project is not None:
+        stage = selectors.vote_stage(project.edition_id)
+    if request.user.is_authenticated and stage is not None:
+        account = selectors.voter_hash(request.user, stage)
+        age = antifraud.account_facts(request.user, timezone.now()).age_seconds
+    level = antifraud.pow_level(
+        account=account, network=antifraud.network_hash(meta.ip), account_age=age, stage=stage
+    )
+    return JsonResponse(antifraud.new_challenge(level))
+
+
+@require_GET
+def help_page(request):
+    """The voter help page: how to vote, receipts, the checks and why they exist."""
+    return render(request, "voting/public/help.html")

@@ -1,0 +1,271 @@
+"""Privacy-preserving facts about a vote attempt, rate limits and the proof-of-work challenge.
+
+Nothing here keeps an address, a user id or a full user-agent string: the network is a keyed hash of
+the IPv4 /24 or IPv6 /64 prefix, the browser a coarse family, the e-mail two yes/no flags. The
+friction is progressive: a busy or suspicious network gets a harder proof of work, and only an
+extreme rate is refused outright (many honest voters share one VPN exit or village network).
+"""
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import altcha
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from hramada.core.hashing import keyed_hash
+from hramada.people.adapters import is_disposable_email
+
+# Defaults; each can be overridden by a setting of the same name (see docs/contests.md).
+DEFAULT_RATE_LIMITS = {
+    # Votes per minute. An account above its limit is refused (a person votes a few times a minute
+    # at most); a network above "network_soft"/"network_harder" gets a harder challenge; only above
+    # "network_refuse" is it refused for the rest of the minute.
+    "account_per_minute": 20,
+    "network_soft": 30,
+    "network_harder": 120,
+    "network_refuse": 600,
+}
+# Expected work: the client searches a counter in 0..maxnumber (SHA-256, so about maxnumber/2 hashes).
+DEFAULT_POW_MAXNUMBERS = (20_000, 200_000, 2_000_000)
+POW_ALGORITHM = "SHA-256"
+POW_TTL = timedelta(minutes=10)
+NEW_ACCOUNT_SECONDS = 60  # an account this young pays the hardest challenge
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """What the view knows of the request: the client address (proxies resolved) and user agent."""
+
+    ip: str = ""
+    user_agent: str = ""
+
+    @classmethod
+    def from_request(cls, request) -> "RequestMeta":
+        # allauth resolves X-Forwarded-For with TRUSTED_PROXY_COUNT (ALLAUTH_TRUSTED_PROXY_COUNT).
+        from allauth.core.internal.httpkit import get_client_ip
+
+        return cls(ip=get_client_ip(request) or "", user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
+
+
+def network_of(ip: str) -> str:
+    """The IPv4 /24 or IPv6 /64 network of an address, as text ('' if not an address)."""
+    try:
+        address = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return ""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def network_hash(ip: str) -> str:
+    """Keyed hash of the network prefix: comparable between votes, not reversible without HASH_KEY."""
+    network = network_of(ip)
+    return keyed_hash(network, purpose="vote-network") if network else ""
+
+
+_BROWSERS = [  # order matters: Edge and Opera also say "Chrome", Chrome also says "Safari"
+    ("edge", re.compile(r"Edg(e|A|iOS)?/")),
+    ("opera", re.compile(r"OPR/|Opera")),
+    ("samsung", re.compile(r"SamsungBrowser/")),
+    ("yandex", re.compile(r"YaBrowser/")),
+    ("firefox", re.compile(r"Firefox/|FxiOS/")),
+    ("chrome", re.compile(r"Chrome/|CriOS/")),
+    ("safari", re.compile(r"Safari/")),
+]
+_AUTOMATION = re.compile(
+    r"Headless|bot\b|crawler|spider|curl/|wget/|python|httpx|aiohttp|Go-http|okhttp|java/", re.I
+)
+_MOBILE = re.compile(r"Mobi|Android|iPhone|iPad|iPod", re.I)
+
+
+def ua_family(user_agent: str) -> str:
+    """A coarse browser family and device class ("firefox/mobile"), or "automation" / "unknown"."""
+    ua = user_agent or ""
+    if not ua.strip():
+        return "unknown"
+    if _AUTOMATION.search(ua):
+        return "automation"
+    family = next((name for name, pattern in _BROWSERS if pattern.search(ua)), "other")
+    return f"{family}/{'mobile' if _MOBILE.search(ua) else 'desktop'}"
+
+
+_DOT_INSENSITIVE = {"gmail.com", "googlemail.com"}
+
+
+def is_aliased_email(address: str) -> bool:
+    """A sub-address ("anna+7@...") or a dotted Gmail variant with several dots ("a.n.n.a@gmail.com").
+
+    One dot is common in real names, so only two or more count.
+    """
+    local, _, domain = (address or "").lower().rpartition("@")
+    return "+" in local or (domain in _DOT_INSENSITIVE and local.count(".") >= 2)
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    age_seconds: int | None
+    disposable: bool
+    aliased: bool
+
+
+def account_facts(user, now) -> AccountFacts:
+    """The facts the log keeps about an account: its age and two e-mail flags (never the address)."""
+    addresses = list(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))
+    joined = getattr(user, "date_joined", None)
+    age = max(0, int((now - joined).total_seconds())) if joined else None
+    return AccountFacts(
+        age_seconds=age,
+        disposable=any(is_disposable_email(a) for a in addresses),
+        aliased=any(is_aliased_email(a) for a in addresses),
+    )
+
+
+# --- Rate limits (cache with atomic increments; Redis in production) -------------------------------
+
+
+def _minute(now: datetime) -> str:
+    return now.strftime("%Y%m%d%H%M")
+
+
+def _key(kind: str, value: str, now) -> str:
+    return f"voting:rate:{kind}:{value}:{_minute(now)}"
+
+
+def _read(kind: str, value: str, now) -> int:
+    return int(cache.get(_key(kind, value, now)) or 0) if value else 0
+
+
+def _bump(kind: str, value: str, now) -> int:
+    if not value:
+        return 0
+    key = _key(kind, value, now)
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=120)
+        return 1
+
+
+def limits() -> dict:
+    return {**DEFAULT_RATE_LIMITS, **_setting("VOTING_RATE_LIMITS", {})}
+
+
+def count_attempt(*, account: str, network: str, now) -> tuple[int, int]:
+    """Count one vote attempt for the account key and the network hash; returns both minute counts."""
+    return _bump("acct", account, now), _bump("net", network, now)
+
+
+def over_limit(*, account_count: int, network_count: int) -> str | None:
+    """Which hard limit an attempt broke ("account" or "network"), or None."""
+    configured = limits()
+    if account_count > configured["account_per_minute"]:
+        return "account"
+    if network_count > configured["network_refuse"]:
+        return "network"
+    return None
+
+
+# --- Proof of work (ALTCHA) -------------------------------------------------------------------------
+
+
+def pow_required() -> bool:
+    return bool(_setting("VOTING_POW_REQUIRED", True))
+
+
+def _hmac_secret() -> str:
+    return keyed_hash("altcha-challenge", purpose="altcha")
+
+
+def _maxnumbers() -> tuple[int, ...]:
+    return tuple(_setting("VOTING_POW_MAXNUMBERS", DEFAULT_POW_MAXNUMBERS))
+
+
+def pow_level(*, account: str, network: str, account_age: int | None, stage=None, now=None) -> int:
+    """How hard the next challenge is: 0 normally, 1 for a busy network, 2 for a very busy or
+    suspicious one (many new-account votes) or a brand-new account. Friction, never a block."""
+    now = now or timezone.now()
+    configured = limits()
+    level = 0
+    net_count = _read("net", network, now)
+    if net_count > configured["network_harder"]:
+        level = 2
+    elif net_count > configured["network_soft"]:
+        level = 1
+    if _read("acct", account, now) > configured["account_per_minute"] // 2:
+        level = max(level, 1)
+    if account_age is not None and account_age < NEW_ACCOUNT_SECONDS:
+        level = 2
+    if level < 2 and stage is not None and network:
+        from .fraud import network_is_suspicious
+
+        if network_is_suspicious(stage, network, now):
+            level = 2
+    return min(level, len(_maxnumbers()) - 1)
+
+
+def new_challenge(level: int, now=None) -> dict:
+    """A signed challenge (JSON-ready dict) of the given level, expiring after POW_TTL."""
+    now = now or timezone.now()
+    maxnumbers = _maxnumbers()
+    level = max(0, min(level, len(maxnumbers) - 1))
+    import secrets
+
+    challenge = altcha.create_challenge(
+        POW_ALGORITHM,
+        1,
+        counter=secrets.randbelow(maxnumbers[level] + 1),
+        key_prefix_length=8,
+        expires_at=int((now + POW_TTL).timestamp()),
+        data={"level": level},
+        hmac_secret=_hmac_secret(),
+    )
+    return challenge.to_dict()
+
+
+@dataclass(frozen=True)
+class CheckedChallenge:
+    nonce: str
+    level: int
+    expires_at: datetime
+
+
+def check_challenge(payload: str) -> CheckedChallenge | None:
+    """The challenge of a solved payload if its signature, expiry and solution hold, else None.
+
+    It does not tell whether the challenge was used before: the service records it as used.
+    """
+    if not payload or len(payload) > 4000:
+        return None
+    try:
+        result = altcha.verify_solution(payload, _hmac_secret())
+    except Exception:  # noqa: BLE001 - a forged payload can fail in many ways; all mean "not verified"
+        return None
+    if not result.verified:
+        return None
+    parsed = altcha.Payload.from_base64(payload)
+    data = parsed.challenge.parameters.data or {}
+    expires = parsed.challenge.parameters.expires_at or 0
+    return CheckedChallenge(
+        nonce=parsed.challenge.parameters.nonce,
+        level=int(data.get("level", 0)) if isinstance(data, dict) else 0,
+        expires_at=datetime.fromtimestamp(int(expires), tz=timezone.get_current_timezone()),
+    )
+
+
+def solve(challenge: dict) -> str:
+    """Solve a challenge as the widget would (tests, benchmarks): the base64 payload to post."""
+    parsed = altcha.Challenge.from_dict(challenge)
+    solution = altcha.solve_challenge(parsed)
+    return altcha.Payload(parsed, solution).to_base64()
