@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.contests.urls")),
     path("", include("hramada.voting.urls")),
     path("", include("hramada.reviews.urls")),
+    path("", include("hramada.awards.urls")),
     prefix_default_language=True,
 )
 

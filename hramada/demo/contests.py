@@ -77,6 +77,12 @@ SEVENTH = {
 }
 
 
+def _place_of(title: str, places, rng):
+    """The settlement a project's title names ("A community garden in Mstislavl"), else one at random."""
+    named = [p for p in places if p.name_en and p.name_en in title]
+    return named[0] if named else rng.choice(places)
+
+
 def at(y, m, d, h=12):
     return dt.datetime(y, m, d, h, tzinfo=MINSK)
 
@@ -109,7 +115,7 @@ def _edition(*, actor, contest, year, title, stages, projects, submitter, voters
         actor=actor, stage=vote_stage, votes_per_category=votes_per_category, now=stages[K.CALL][0]
     )
     all_projects = []
-    places = list(Settlement.objects.order_by("name_en", "id")[:12])
+    places = list(Settlement.objects.order_by("name_en", "id"))
     for category_title, titles in projects.items():
         category = contest_services.create_category(actor=actor, edition=edition, title_en=category_title)
         for title in titles:
@@ -117,7 +123,7 @@ def _edition(*, actor, contest, year, title, stages, projects, submitter, voters
                 user=submitter, category=category, title=title, summary=f"{title}.", now=call_time
             )
             project = contest_services.update_draft(
-                user=submitter, project=project, settlement=rng.choice(places), now=call_time
+                user=submitter, project=project, settlement=_place_of(title, places, rng), now=call_time
             )
             project = contest_services.submit_project(user=submitter, project=project, now=call_time)
             project = contest_services.screen_project(actor=actor, project=project, eligible=True)

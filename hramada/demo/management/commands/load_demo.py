@@ -6,7 +6,9 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
+from hramada.demo import awards as demo_awards
 from hramada.demo import contests as demo_contests
 from hramada.demo import events as demo_events
 from hramada.orgs import services as org_services
@@ -188,7 +190,12 @@ class Command(BaseCommand):
     help = "Load the demo data set (organisations, places, communities, people and demo logins). Idempotent."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo's people are invented: the e-mails their actions trigger (screening results, tickets)
+        # are kept in memory instead of flooding the console or reaching a real mail server.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             place_services.sync_regions()
             self._settlements()
             people = self._logins()
@@ -198,6 +205,7 @@ class Command(BaseCommand):
             self._participants()
             demo_events.load(organiser_user=people["Svetlana Zinkevich"].user, orgs=orgs)
             demo_contests.load(admin_user=people["Platform Admin"].user, orgs=orgs)
+            demo_awards.load(admin_user=people["Platform Admin"].user, orgs=orgs)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, name, staff, org in LOGINS:
             what = (

@@ -1,0 +1,257 @@
+"""Pages: the permission matrix (anonymous, non-member, member, manager), the confirmation summary,
+the sponsor's page, the results page hidden before publication, and the CSV/XLSX exports."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from hramada.awards import selectors, services
+from hramada.awards.models import Finalist, Pledge
+from hramada.contests import registry
+from hramada.core.tests.helpers import enrol_totp
+from hramada.orgs.models import Role
+from hramada.orgs.tests.factories import OrganisationFactory
+from hramada.people.tests.factories import UserFactory
+
+from .factories import CategoryFactory, EditionFactory, ProjectFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    enrol_totp(user)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def edition():
+    edition = EditionFactory()
+    category = CategoryFactory(edition=edition, title_en="Help and care")
+    ProjectFactory(category=category, title="=Bashni", vote_count=30)
+    ProjectFactory(category=category, title="Flat-mate finder", vote_count=10)
+    return edition
+
+
+@pytest.fixture
+def manager(edition):
+    return member(edition.contest.organisation)
+
+
+def url(name, edition, *args):
+    return reverse(f"awards:{name}", args=[edition.contest.slug, edition.public_id, *args])
+
+
+def published(edition, manager):
+    category = edition.categories.get()
+    services.set_finalist_rule(actor=manager, edition=edition, method="formula", finalists_per_category=1)
+    [row] = selectors.proposal(edition)[0].selected
+    services.confirm_finalists(actor=manager, edition=edition, category=category, projects=[row.project])
+    sponsor = OrganisationFactory(name="realt.by")
+    pledge = services.declare_pledge(
+        actor=member(sponsor), edition=edition, sponsor=sponsor, title="Sponsor prize", amount=700
+    )
+    award = services.accept_pledge(actor=manager, pledge=pledge)
+    services.decide_winner(actor=manager, award=award, project=row.project)
+    services.publish_results(actor=manager, edition=edition)
+    return row.project
+
+
+PAGES = ["manage", "rule", "finalists", "awards", "publish"]
+ROLES = {
+    "non-member": (None, 403),
+    "member": (Role.MEMBER, 403),
+    "expert": (Role.EXPERT, 403),
+    "manager": (Role.MANAGER, 200),
+    "staff": ("staff", 200),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_organiser_pages_permission_matrix(client, edition, manager, role, page):
+    services.set_finalist_rule(actor=manager, edition=edition, method="formula", finalists_per_category=1)
+    kind, expected = ROLES[role]
+    if kind == "staff":
+        user = UserFactory(is_staff=True)
+    elif kind is None:
+        user = UserFactory()
+    else:
+        user = member(edition.contest.organisation, kind)
+    login(client, user)
+    assert client.get(url(page, edition)).status_code == expected
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_organiser_pages_send_anonymous_visitors_to_log_in(client, edition, page):
+    response = client.get(url(page, edition))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_edition_manage_page_links_here():
+    assert any(name == "awards:manage" for _o, _l, name in registry.edition_manage_links)
+
+
+def test_rule_form_and_proposal_then_confirm_with_summary(client, edition, manager):
+    login(client, manager)
+    response = client.post(
+        url("rule", edition),
+        {
+            "method": "formula",
+            "finalists_per_category": 1,
+            "vote_weight": "0.5",
+            "expert_weight": "0.5",
+            "tie_break": "votes",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url("finalists", edition)).content.decode()
+    assert "=Bashni" in page and "Finalist: combined score" in page
+    category = edition.categories.get()
+    other = edition.projects.get(title="Flat-mate finder")
+    summary = client.post(
+        url("confirm_finalists", edition, category.public_id), {"project": [other.public_id]}
+    )
+    assert summary.status_code == 200 and "departs from the rule" in summary.content.decode()
+    assert not Finalist.objects.exists()  # the summary commits nothing
+    refused = client.post(
+        url("confirm_finalists", edition, category.public_id), {"project": [other.public_id], "confirm": "1"}
+    )
+    assert refused.status_code == 200 and not Finalist.objects.exists()
+    done = client.post(
+        url("confirm_finalists", edition, category.public_id),
+        {"project": [other.public_id], "confirm": "1", "reason": "Bashni withdrew."},
+    )
+    assert done.status_code == 302
+    assert Finalist.objects.get().source == "organisers"
+
+
+def test_weights_not_summing_to_one_are_shown_on_the_form(client, edition, manager):
+    login(client, manager)
+    response = client.post(
+        url("rule", edition),
+        {
+            "method": "formula",
+            "finalists_per_category": 1,
+            "vote_weight": "0.6",
+            "expert_weight": "0.6",
+            "tie_break": "votes",
+        },
+    )
+    assert response.status_code == 200 and "add up to 1" in response.content.decode()
+
+
+def test_decide_winner_page_lists_only_finalists(client, edition, manager):
+    services.set_finalist_rule(actor=manager, edition=edition, method="formula", finalists_per_category=1)
+    [row] = selectors.proposal(edition)[0].selected
+    services.confirm_finalists(
+        actor=manager, edition=edition, category=edition.categories.get(), projects=[row.project]
+    )
+    award = services.create_award(actor=manager, edition=edition, title="Main prize")
+    login(client, manager)
+    page = client.get(url("decide_winner", edition, award.public_id)).content.decode()
+    assert "=Bashni" in page and "Flat-mate finder" not in page
+    response = client.post(url("decide_winner", edition, award.public_id), {"project": row.project.public_id})
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.project == row.project
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [(None, 403), (Role.MEMBER, 403), (Role.EXPERT, 403), (Role.MANAGER, 200), (Role.OWNER, 200)],
+)
+def test_sponsor_page_permissions(client, edition, role, expected):
+    sponsor = OrganisationFactory()
+    user = member(sponsor, role) if role else UserFactory()
+    login(client, user)
+    assert client.get(reverse("awards:sponsor_pledges", args=[sponsor.slug])).status_code == expected
+
+
+def test_sponsor_declares_a_pledge_and_sees_its_status(client, edition, manager):
+    sponsor = OrganisationFactory()
+    login(client, member(sponsor))
+    category = edition.categories.get()
+    response = client.post(
+        reverse("awards:sponsor_pledges", args=[sponsor.slug]),
+        {
+            "edition": edition.public_id,
+            "category": category.public_id,
+            "title": "Our prize",
+            "amount": "1200",
+            "currency": "BYN",
+        },
+    )
+    assert response.status_code == 302
+    pledge = Pledge.objects.get()
+    assert (pledge.sponsor, pledge.category, pledge.status) == (sponsor, category, "declared")
+    services.decline_pledge(actor=manager, pledge=pledge, reason="Not this year")
+    page = client.get(reverse("awards:sponsor_pledges", args=[sponsor.slug])).content.decode()
+    assert "Our prize" in page and "Not this year" in page
+
+
+def test_pledge_accept_from_the_awards_page(client, edition, manager):
+    sponsor = OrganisationFactory()
+    pledge = services.declare_pledge(
+        actor=member(sponsor), edition=edition, sponsor=sponsor, title="P", amount=5
+    )
+    login(client, manager)
+    response = client.post(url("decide_pledge", edition, pledge.public_id, "accept"))
+    assert response.status_code == 302
+    assert edition.awards.get().sponsor == sponsor
+
+
+def test_results_page_hidden_before_publication(client, edition, manager):
+    for name in ("results", "results_csv", "results_xlsx"):
+        assert client.get(url(name, edition)).status_code == 404
+    published(edition, manager)
+    for name in ("results", "results_csv", "results_xlsx"):
+        assert client.get(url(name, edition)).status_code == 200
+
+
+def test_results_page_shows_methodology_tally_and_awards(client, edition, manager):
+    winner = published(edition, manager)
+    page = client.get(url("results", edition)).content.decode()
+    rule = selectors.rule_for(edition)
+    assert rule.fingerprint in page
+    assert "Sponsor prize" in page and "realt.by" in page and "700.00" in page
+    assert winner.title in page and "Flat-mate finder" in page
+    assert "voter" not in page.lower() or "voter_hash" not in page
+
+
+def test_results_csv_content(client, edition, manager):
+    published(edition, manager)
+    response = client.get(url("results_csv", edition))
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["Category", "Project", "Project id", "Counted votes"]
+    bashni = next(r for r in rows if r[1] == "'=Bashni")  # a formula-looking title is kept as text
+    assert bashni[0] == "Help and care" and bashni[3] == "30" and bashni[10] == "formula"
+    assert bashni[13] == "Sponsor prize"
+    award_header = rows.index(["Award", "Category", "Winner", "Prize amount", "Currency", "Sponsor"])
+    assert rows[award_header + 1] == ["Sponsor prize", "", "'=Bashni", "700.00", "BYN", "realt.by"]
+    assert "voter" not in text.lower()
+
+
+def test_results_xlsx_content(client, edition, manager):
+    from openpyxl import load_workbook
+
+    published(edition, manager)
+    response = client.get(url("results_xlsx", edition))
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["Projects", "Awards", "Rules"]
+    projects = list(wb["Projects"].values)
+    assert projects[0][3] == "Counted votes"
+    assert {row[1] for row in projects[1:]} == {"'=Bashni", "Flat-mate finder"}
+    assert list(wb["Awards"].values)[1][0] == "Sponsor prize"
+    assert list(wb["Rules"].values)[1][1] == selectors.rule_for(edition).fingerprint
+
+
+def test_edition_page_extension_gives_the_results_link(edition, manager):
+    assert selectors.edition_results_link(None, edition, None) == {}
+    published(edition, manager)
+    assert selectors.edition_results_link(None, edition, None)["awards_results_url"] == url(
+        "results", edition
+    )
