@@ -25,3 +25,13 @@ nav_links: list[tuple[int, object, str]] = []  # (order, label, URL name) in the
 def register_nav_link(order: int, label, url_name: str) -> None:
     nav_links.append((order, label, url_name))
     nav_links.sort(key=lambda item: item[0])
+
+
+# Jobs that `manage.py run_periodic` runs (every minute from a timer): (name, fn() -> number of things done).
+periodic_jobs: list[tuple[str, Callable[[], int]]] = []
+
+
+def register_periodic_job(name: str, fn: Callable[[], int]) -> None:
+    if any(existing == name for existing, _ in periodic_jobs):
+        return
+    periodic_jobs.append((name, fn))

@@ -9,7 +9,12 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from hramada.core import personal_data
-        from hramada.core.registry import register_home_section, register_manage_section, register_nav_link
+        from hramada.core.registry import (
+            register_home_section,
+            register_manage_section,
+            register_nav_link,
+            register_periodic_job,
+        )
         from hramada.places.selectors import register_community_section
 
         from . import selectors, services, signals  # noqa: F401 - signals keep the page cache honest
@@ -19,6 +24,7 @@ class EventsConfig(AppConfig):
         register_manage_section(20, selectors.manage_section)
         register_nav_link(10, _("Events"), "events:list")
         register_community_section(selectors.community_section)
+        register_periodic_job("events.expire_offers", services.expire_offers)
 
         from hramada.orgs.registry import register_menu_link
 
