@@ -10,7 +10,7 @@ from django.urls import reverse
 from hramada.awards import selectors, services
 from hramada.awards.models import Finalist, Pledge
 from hramada.contests import registry
-from hramada.core.tests.helpers import enrol_totp
+from hramada.core.tests.helpers import login_staff as login
 from hramada.orgs.models import Role
 from hramada.orgs.tests.factories import OrganisationFactory
 from hramada.people.tests.factories import UserFactory
@@ -18,12 +18,6 @@ from hramada.people.tests.factories import UserFactory
 from .factories import CategoryFactory, EditionFactory, ProjectFactory, member
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    enrol_totp(user)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

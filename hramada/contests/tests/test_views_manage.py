@@ -10,8 +10,9 @@ from django.utils import timezone
 from hramada.contests import registry, services
 from hramada.contests.models import Contest, Project, Stage
 from hramada.core.models import AuditEntry
-from hramada.core.tests.helpers import enrol_totp
-from hramada.orgs.models import Membership, Role
+from hramada.core.tests.helpers import login_staff as login
+from hramada.orgs.models import Role
+from hramada.orgs.tests.factories import member_of as member
 from hramada.people.tests.factories import UserFactory
 from hramada.places.tests.factories import SettlementFactory
 
@@ -20,18 +21,6 @@ from .factories import CategoryFactory, EditionFactory, StageFactory
 pytestmark = pytest.mark.django_db
 
 FMT = "%Y-%m-%dT%H:%M"
-
-
-def login(client, user):
-    enrol_totp(user)
-    client.force_login(user)
-    return user
-
-
-def member(org, role):
-    user = UserFactory()
-    Membership.objects.create(organisation=org, person=user.person, role=role)
-    return user
 
 
 @pytest.fixture

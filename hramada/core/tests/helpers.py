@@ -6,3 +6,10 @@ def enrol_totp(user) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def login_staff(client, user):
+    """Log ``user`` in with a TOTP authenticator enrolled, as organiser pages (``/manage/``) require."""
+    enrol_totp(user)
+    client.force_login(user)
+    return user

@@ -12,12 +12,13 @@ from openpyxl import load_workbook
 
 from hramada.core.errors import DomainError
 from hramada.core.models import AuditEntry
-from hramada.core.tests.helpers import enrol_totp
+from hramada.core.tests.helpers import login_staff as login
 from hramada.events import services
 from hramada.events.models import CheckIn, Event, Registration, Session, SessionSignup, Speaker
 from hramada.events.models import RegistrationStatus as S
 from hramada.orgs.models import Membership, Role
 from hramada.orgs.tests.factories import OrganisationFactory
+from hramada.orgs.tests.factories import member_of as member
 from hramada.people.models import Person
 from hramada.people.tests.factories import PersonFactory, UserFactory
 from hramada.places.tests.factories import RegionFactory, SettlementFactory
@@ -29,18 +30,6 @@ from .factories import BookFactory, EventFactory, ReadingSlotFactory, SessionFac
 pytestmark = pytest.mark.django_db
 
 FMT = "%Y-%m-%dT%H:%M"
-
-
-def login(client, user):
-    enrol_totp(user)
-    client.force_login(user)
-    return user
-
-
-def member(org, role):
-    user = UserFactory()
-    Membership.objects.create(organisation=org, person=user.person, role=role)
-    return user
 
 
 @pytest.fixture

@@ -22,3 +22,12 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     person = None
     role = Role.MEMBER
+
+
+def member_of(organisation, role):
+    """A new user who belongs to ``organisation`` with ``role``."""
+    from hramada.people.tests.factories import UserFactory
+
+    user = UserFactory()
+    Membership.objects.create(organisation=organisation, person=user.person, role=role)
+    return user

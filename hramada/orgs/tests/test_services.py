@@ -8,17 +8,12 @@ from hramada.core.errors import DomainError
 from hramada.core.models import AuditEntry
 from hramada.orgs import services
 from hramada.orgs.models import Invitation, Membership, Role
+from hramada.orgs.tests.factories import member_of as member
 from hramada.people.tests.factories import UserFactory
 
 from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def member(org, role):
-    user = UserFactory()
-    Membership.objects.create(organisation=org, person=user.person, role=role)
-    return user
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,10 @@ import pytest
 from django.urls import reverse
 
 from hramada.core.models import AuditEntry
-from hramada.core.tests.helpers import enrol_totp
-from hramada.orgs.models import Membership, Role
+from hramada.core.tests.helpers import login_staff as login
+from hramada.orgs.models import Role
 from hramada.orgs.tests.factories import OrganisationFactory
+from hramada.orgs.tests.factories import member_of as member
 from hramada.people.tests.factories import PersonFactory, UserFactory
 from hramada.questions import services
 from hramada.questions.models import Form, Question
@@ -12,18 +13,6 @@ from hramada.questions.models import Form, Question
 from .factories import FormFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    enrol_totp(user)
-    client.force_login(user)
-    return user
-
-
-def member(org, role):
-    user = UserFactory()
-    Membership.objects.create(organisation=org, person=user.person, role=role)
-    return user
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.utils import timezone
 from hramada.core.tests.helpers import enrol_totp
 from hramada.orgs.models import Membership, Role
 from hramada.orgs.tests.factories import OrganisationFactory
+from hramada.orgs.tests.factories import member_of as member
 from hramada.people.tests.factories import UserFactory
 from hramada.reviews import services
 from hramada.reviews.models import Assignment, Conflict, Item, Reviewer, Round, Rubric, Score
@@ -20,12 +21,6 @@ def login(client, user, totp=True):
     if totp:
         enrol_totp(user)
     client.force_login(user)
-    return user
-
-
-def member(org, role):
-    user = UserFactory()
-    Membership.objects.create(organisation=org, person=user.person, role=role)
     return user
 
 
