@@ -207,6 +207,10 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hramada <no-reply@hramada.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Text messages (the public vote's phone check) ------------------------------------------------
+# A dotted path to a hramada.voting.sms.BaseSmsBackend subclass; the console backend only logs.
+SMS_BACKEND = env.str("SMS_BACKEND", default="hramada.voting.sms.ConsoleBackend")
+
 # --- Security ---------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

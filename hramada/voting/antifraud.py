@@ -29,6 +29,11 @@ DEFAULT_RATE_LIMITS = {
     "network_soft": 30,
     "network_harder": 120,
     "network_refuse": 600,
+    # Wrong voting codes per network and hour: guessing a 75-bit code is hopeless anyway; this keeps
+    # a guesser from even trying at scale. Text messages (phone checks) per network and hour: each
+    # one costs money, so an "SMS pumping" script is stopped early.
+    "network_bad_codes_per_hour": 20,
+    "network_sms_per_hour": 20,
 }
 # Expected work: the client searches a counter in 0..maxnumber (SHA-256, so about maxnumber/2 hashes).
 DEFAULT_POW_MAXNUMBERS = (20_000, 200_000, 2_000_000)
@@ -155,6 +160,26 @@ def _bump(kind: str, value: str, now) -> int:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=120)
+        return 1
+
+
+def _hour_key(kind: str, value: str, now) -> str:
+    return f"voting:rate:{kind}:{value}:{now.strftime('%Y%m%d%H')}"
+
+
+def hourly_count(kind: str, value: str, now) -> int:
+    """This hour's count of ``kind`` events for a key (a network hash), without counting one more."""
+    return int(cache.get(_hour_key(kind, value or "-", now)) or 0)
+
+
+def bump_hourly(kind: str, value: str, now) -> int:
+    """Count one ``kind`` event (a wrong code, a text message) for a key in this hour; returns the count."""
+    key = _hour_key(kind, value or "-", now)
+    cache.add(key, 0, timeout=7200)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.add(key, 1, timeout=7200)
         return 1
 
 

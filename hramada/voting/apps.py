@@ -18,6 +18,8 @@ class VotingConfig(AppConfig):
         from hramada.contests import registry
 
         # The edition's organiser page links to the vote's organiser pages.
+        registry.register_edition_manage_link(50, _("Public vote: rules"), "voting:rules")
+        registry.register_edition_manage_link(55, _("Public vote: voting codes"), "voting:codes")
         registry.register_edition_manage_link(60, _("Public vote: fraud panel"), "voting:fraud")
         if hasattr(registry, "register_stage_edit_guard"):
             from . import services

@@ -149,6 +149,7 @@ class VoteLog(BaseModel):
         RATE_LIMITED = "rate_limited", _("refused: too many votes")
         CHALLENGE_FAILED = "challenge_failed", _("refused: proof of work missing or invalid")
         DISPOSABLE = "disposable", _("refused: disposable e-mail address")
+        BAD_CODE = "bad_code", _("refused: wrong or revoked voting code")
 
     stage = models.ForeignKey("contests.Stage", on_delete=models.PROTECT, related_name="vote_log")
     project = models.ForeignKey("contests.Project", on_delete=models.PROTECT, related_name="vote_log")
@@ -192,3 +193,125 @@ class UsedChallenge(models.Model):
 
     def __str__(self):
         return self.nonce
+
+
+class VotingCodeBatch(BaseModel):
+    """A batch of one-time voting codes for one public vote, handed out by a partner organisation.
+
+    Only counts are kept: the codes themselves are shown once when the batch is made and stored as
+    keyed hashes; there is no list linking codes to the people who received them.
+    """
+
+    stage = models.ForeignKey("contests.Stage", on_delete=models.PROTECT, related_name="code_batches")
+    partner = models.CharField(_("partner organisation"), max_length=200)
+    size = models.PositiveIntegerField(_("number of codes"))
+    created_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("unused codes revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("batch of voting codes")
+        verbose_name_plural = _("batches of voting codes")
+        constraints = [models.CheckConstraint(condition=Q(size__gte=1), name="code_batch_size_positive")]
+
+    def __str__(self):
+        return f"{self.partner} ({self.size})"
+
+
+class VotingCode(models.Model):
+    """One voting code, as a keyed hash only. Its votes are cast under a voter hash derived from this
+    hash and the edition, so a code has the same per-category votes and slot constraints as an account.
+
+    A code can be revoked only while unused (database check): revoking a batch leaves used codes alone.
+    """
+
+    batch = models.ForeignKey(VotingCodeBatch, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    first_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("voting code")
+        verbose_name_plural = _("voting codes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_used_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="voting_code_not_used_and_revoked",
+            )
+        ]
+
+    def __str__(self):
+        return self.code_hash[:12]
+
+
+class PhoneCheck(models.Model):
+    """A pending phone check of one voter in one vote: the code sent by SMS, hashed, with its limits.
+
+    The number itself is never stored, only its keyed hash (to bind it once verified).
+    """
+
+    stage = models.ForeignKey("contests.Stage", on_delete=models.CASCADE, related_name="+")
+    voter_hash = models.CharField(max_length=64)
+    phone_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sends = models.PositiveSmallIntegerField(default=1)
+    last_sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("phone check")
+        verbose_name_plural = _("phone checks")
+        constraints = [
+            models.UniqueConstraint("stage", "voter_hash", name="phone_check_once_per_voter"),
+        ]
+
+    def __str__(self):
+        return f"phone check {self.pk}"
+
+
+class VoterPhone(models.Model):
+    """A verified phone number (keyed hash, per edition) bound to one voter: one number, one voter."""
+
+    stage = models.ForeignKey("contests.Stage", on_delete=models.PROTECT, related_name="+")
+    voter_hash = models.CharField(max_length=64)
+    phone_hash = models.CharField(max_length=64)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verified phone")
+        verbose_name_plural = _("verified phones")
+        constraints = [
+            models.UniqueConstraint("stage", "phone_hash", name="voter_phone_one_voter_per_number"),
+            models.UniqueConstraint("stage", "voter_hash", name="voter_phone_one_number_per_voter"),
+        ]
+
+    def __str__(self):
+        return f"phone {self.phone_hash[:12]}"
+
+
+class ProjectHourCount(models.Model):
+    """The change of a project's counted votes within one hour (UTC): +1 per vote, -1 per withdrawal or
+    annulment, in the hour it happened. Maintained in the same transaction as the vote row.
+
+    The count as it stood at hour H is the sum of a project's rows before H: delayed counts read a
+    few rows per project, never the vote table. One row per project and hour keeps writers of
+    different projects apart (no single hot row).
+    """
+
+    stage = models.ForeignKey("contests.Stage", on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey("contests.Project", on_delete=models.PROTECT, related_name="+")
+    hour = models.DateTimeField()
+    votes = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("votes per project and hour")
+        verbose_name_plural = _("votes per project and hour")
+        constraints = [
+            models.UniqueConstraint("stage", "project", "hour", name="project_hour_count_once"),
+        ]
+        indexes = [models.Index(fields=["stage", "hour"], name="hourcount_stage_hour")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.hour:%Y-%m-%d %H}:00 {self.votes:+d}"

@@ -8,17 +8,17 @@ import csv
 import hashlib
 import io
 import json
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from hramada.contests.models import Project, Stage
 from hramada.core.hashing import keyed_hash
 
 from . import antifraud
-from .models import Vote, VotingRules
+from .models import PhoneCheck, ProjectHourCount, Vote, VoterPhone, VotingCode, VotingCodeBatch, VotingRules
 
 RULES_VERSION = 1
 ELIGIBILITY = "verified_email"
@@ -101,6 +101,27 @@ def _counts_visible(stage: Stage, rules: VotingRules | None, now) -> bool:
     if now >= stage.closes_at:
         return True
     return rules is not None and rules.show_counts == VotingRules.ShowCounts.LIVE and now >= stage.starts_at
+
+
+def delayed_as_of(stage: Stage, rules: VotingRules | None, now):
+    """With delayed counts, while the vote is open: the full hour the public counts stand at
+    (``count_delay_hours`` before the current hour, never before the vote opened); otherwise None."""
+    if rules is None or rules.show_counts != VotingRules.ShowCounts.DELAYED or not stage.is_open(now):
+        return None
+    current_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return current_hour - timedelta(hours=rules.count_delay_hours)
+
+
+def counts_at(stage: Stage, as_of) -> dict[int, int]:
+    """Counted votes per project id as they stood at ``as_of`` (a full hour): the sum of the maintained
+    per-hour changes before it. Reads a few rows per project, never the vote table."""
+    rows = (
+        ProjectHourCount.objects.filter(stage=stage, hour__lt=as_of)
+        .values("project_id")
+        .annotate(n=Sum("votes"))
+        .values_list("project_id", "n")
+    )
+    return dict(rows)
 
 
 def results(stage: Stage):
@@ -187,6 +208,13 @@ def edition_vote(user, edition, now) -> dict | None:
     is_open = stage.is_open(now)
     visible = _counts_visible(stage, rules, now)
     mine = list(my_votes(user, stage)) if user.is_authenticated else []
+    require_phone = bool(rules and rules.require_phone)
+    needs_phone = (
+        is_open
+        and user.is_authenticated
+        and require_phone
+        and not VoterPhone.objects.filter(stage=stage, voter_hash=voter_hash(user, stage)).exists()
+    )
     return {
         "counts_visible": visible,
         "vote_stage": stage,
@@ -198,6 +226,9 @@ def edition_vote(user, edition, now) -> dict | None:
         "annulled_project_ids": {vote.project_id for vote in mine if vote.annulled_at is not None},
         "pow_required": antifraud.pow_required(),
         "can_vote": has_verified_email(user) if is_open and user.is_authenticated else False,
+        "allow_codes": bool(rules and rules.allow_codes),
+        "require_phone": require_phone,
+        "needs_phone": needs_phone,
         "now": now,
         "panel_template": "voting/public/_panel.html",
         "button_template": "voting/public/_button.html",
@@ -222,15 +253,28 @@ def results_page(stage: Stage, now=None) -> dict:
     published.stage = stage
     visible = _counts_visible(stage, rules, now)
     annulled = annulled_counts(stage) if visible else {}
+    as_of = None if visible else delayed_as_of(stage, rules, now)
+    projects = []
+    if visible:
+        projects = _with_annulled(list(results(stage)), annulled)
+        for project in projects:
+            project.shown_count = project.vote_count
+    elif as_of is not None:
+        then = counts_at(stage, as_of)
+        projects = _with_annulled(list(results(stage)), {})
+        for project in projects:
+            project.shown_count = then.get(project.pk, 0)
+        projects.sort(key=lambda p: (p.category.order, p.category_id, -p.shown_count, p.title))
     return {
         "stage": stage,
         "rules": published,
         "rules_document": canonical_json(rules_document(published)),
         "fingerprint": published.fingerprint or rules_fingerprint(published),
         "counts_visible": visible,
+        "counts_as_of": as_of,
         "vote_open": stage.is_open(now),
         "vote_started": now >= stage.starts_at,
-        "projects": _with_annulled(list(results(stage)), annulled) if visible else [],
+        "projects": projects,
         "annulled_total": sum(annulled.values()),
     }
 
@@ -239,3 +283,45 @@ def _with_annulled(projects, annulled: dict[int, int]):
     for project in projects:
         project.annulled_votes = annulled.get(project.pk, 0)
     return projects
+
+
+# --- Voting codes and the phone check -----------------------------------------------------------------
+
+
+def code_votes(stage: Stage, voter: str):
+    """The counted (or annulled) votes cast with one code, found by its voter hash."""
+    return (
+        Vote.objects.filter(stage=stage, voter_hash=voter, withdrawn_at__isnull=True)
+        .select_related("project", "category")
+        .order_by("category_id", "slot")
+    )
+
+
+def code_batches(stage: Stage):
+    """The stage's batches with how many codes were used and revoked (counts only, never codes)."""
+    from django.db.models import Q
+
+    return (
+        VotingCodeBatch.objects.filter(stage=stage)
+        .annotate(
+            n_used=Count("codes", filter=Q(codes__first_used_at__isnull=False)),
+            n_revoked=Count("codes", filter=Q(codes__revoked_at__isnull=False)),
+        )
+        .order_by("-created_at")
+    )
+
+
+def code_totals(stage: Stage) -> dict:
+    rows = VotingCode.objects.filter(batch__stage=stage)
+    return {
+        "codes": rows.count(),
+        "used": rows.filter(first_used_at__isnull=False).count(),
+    }
+
+
+def pending_phone_check(user, stage: Stage, now=None) -> PhoneCheck | None:
+    """The voter's phone check waiting for its code (not expired), if any."""
+    now = now or timezone.now()
+    return PhoneCheck.objects.filter(
+        stage=stage, voter_hash=voter_hash(user, stage), expires_at__gt=now
+    ).first()

@@ -11,10 +11,12 @@ hash of the user and the edition (``selectors.voter_hash``).
 """
 
 import secrets
+from datetime import UTC
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,8 +27,8 @@ from hramada.core import audit
 from hramada.core.errors import DomainError
 from hramada.orgs.models import Organisation
 
-from . import antifraud
-from .models import UsedChallenge, Vote, VoteLog, VotingRules
+from . import antifraud, codes
+from .models import ProjectHourCount, UsedChallenge, Vote, VoteLog, VoterPhone, VotingCode, VotingRules
 from .selectors import _RECEIPT_ALPHABET, receipt_hash, rules_fingerprint, voter_hash
 
 MAX_VOTES_PER_CATEGORY = 100
@@ -63,9 +65,20 @@ def _locked_rules(stage: Stage) -> VotingRules:
     return rules
 
 
+RULE_FIELDS = ("votes_per_category", "show_counts", "count_delay_hours", "allow_codes", "require_phone")
+
+
 @transaction.atomic
 def update_rules(
-    *, actor, stage: Stage, votes_per_category: int | None = None, show_counts: str | None = None, now=None
+    *,
+    actor,
+    stage: Stage,
+    votes_per_category: int | None = None,
+    show_counts: str | None = None,
+    count_delay_hours: int | None = None,
+    allow_codes: bool | None = None,
+    require_phone: bool | None = None,
+    now=None,
 ) -> VotingRules:
     """Organisers set the rules of a public vote; once voting has opened (or the rules were frozen) they cannot change."""
     _require_vote_stage(stage)
@@ -80,7 +93,7 @@ def update_rules(
             )
             % {"fingerprint": rules.fingerprint[:12]}
         )
-    before = {"votes_per_category": rules.votes_per_category, "show_counts": rules.show_counts}
+    before = {name: getattr(rules, name) for name in RULE_FIELDS}
     if votes_per_category is not None:
         if not 1 <= votes_per_category <= MAX_VOTES_PER_CATEGORY:
             raise DomainError(
@@ -92,6 +105,16 @@ def update_rules(
         if show_counts not in VotingRules.ShowCounts.values:
             raise DomainError(_("Choose when vote counts are shown."), field="show_counts")
         rules.show_counts = show_counts
+    if count_delay_hours is not None:
+        if not 1 <= count_delay_hours <= 168:
+            raise DomainError(
+                _("The delay of the counts is between 1 and 168 hours (a week)."), field="count_delay_hours"
+            )
+        rules.count_delay_hours = count_delay_hours
+    if allow_codes is not None:
+        rules.allow_codes = bool(allow_codes)
+    if require_phone is not None:
+        rules.require_phone = bool(require_phone)
     rules.fingerprint = rules_fingerprint(rules)
     rules.save()
     audit.record(
@@ -101,7 +124,7 @@ def update_rules(
         scope=_scope(stage),
         data={
             "before": before,
-            "after": {"votes_per_category": rules.votes_per_category, "show_counts": rules.show_counts},
+            "after": {name: getattr(rules, name) for name in RULE_FIELDS},
             "fingerprint": rules.fingerprint,
         },
     )
@@ -165,6 +188,25 @@ def _counted(stage: Stage, category_id: int, voter: str) -> list[tuple[int, int]
     )
 
 
+def _hour(now):
+    return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _bump_hour_count(*, stage_id: int, project_id: int, now, delta: int) -> None:
+    """Add ``delta`` to the project's row for this hour (created on first use), inside the caller's
+    transaction. Rows are per project and hour, so votes for different projects never wait on each other."""
+    rows = ProjectHourCount.objects.filter(stage_id=stage_id, project_id=project_id, hour=_hour(now))
+    if rows.update(votes=F("votes") + delta):
+        return
+    try:
+        with transaction.atomic():
+            ProjectHourCount.objects.create(
+                stage_id=stage_id, project_id=project_id, hour=_hour(now), votes=delta
+            )
+    except IntegrityError:  # created by a concurrent vote for the same project in the same hour
+        rows.update(votes=F("votes") + delta)
+
+
 def _all_used(limit: int) -> DomainError:
     return DomainError(
         ngettext(
@@ -180,8 +222,9 @@ def _already_voted() -> DomainError:
     return DomainError(_("You have already voted for this project."))
 
 
-def _log_refusal(stage, project, outcome, meta, facts, now) -> None:
+def _log_refusal(stage, project, outcome, meta, facts, now, via_code=False) -> None:
     VoteLog.objects.create(
+        via_code=via_code,
         stage=stage,
         project=project,
         outcome=outcome,
@@ -194,11 +237,13 @@ def _log_refusal(stage, project, outcome, meta, facts, now) -> None:
     )
 
 
-def _spend_challenge(*, payload: str, required_level: int, stage, project, meta, facts, now) -> None:
+def _spend_challenge(
+    *, payload: str, required_level: int, stage, project, meta, facts, now, via_code=False
+) -> None:
     """Check the proof of work and record it as used: a challenge is good for one vote only."""
     checked = antifraud.check_challenge(payload)
     if checked is None:
-        _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now)
+        _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now, via_code)
         raise DomainError(
             _("The browser check did not complete. Wait for the check to finish, then press Vote again."),
             field="altcha",
@@ -216,13 +261,15 @@ def _spend_challenge(*, payload: str, required_level: int, stage, project, meta,
         with transaction.atomic():
             UsedChallenge.objects.create(nonce=checked.nonce, expires_at=checked.expires_at)
     except IntegrityError:
-        _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now)
+        _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now, via_code)
         raise DomainError(
             _("This browser check was already used. Reload the page and vote again."), field="altcha"
         ) from None
 
 
-def _friction(*, user, stage, project, voter: str, meta, challenge: str | None, facts, now) -> None:
+def _friction(
+    *, user, stage, project, voter: str, meta, challenge: str | None, facts, now, via_code=False
+) -> None:
     """Rate limits and the proof of work, for votes that arrive over the web (``request_meta`` given)."""
     network = antifraud.network_hash(meta.ip)
     level = antifraud.pow_level(
@@ -231,7 +278,7 @@ def _friction(*, user, stage, project, voter: str, meta, challenge: str | None, 
     account_count, network_count = antifraud.count_attempt(account=voter, network=network, now=now)
     broken = antifraud.over_limit(account_count=account_count, network_count=network_count)
     if broken is not None:
-        _log_refusal(stage, project, VoteLog.Outcome.RATE_LIMITED, meta, facts, now)
+        _log_refusal(stage, project, VoteLog.Outcome.RATE_LIMITED, meta, facts, now, via_code)
         if broken == "network":
             raise DomainError(_("Too many votes from your network right now. Please try again in a minute."))
         raise DomainError(_("You are voting very fast. Please wait a minute and try again."))
@@ -244,30 +291,11 @@ def _friction(*, user, stage, project, voter: str, meta, challenge: str | None, 
             meta=meta,
             facts=facts,
             now=now,
+            via_code=via_code,
         )
 
 
-def cast_vote(
-    *,
-    user,
-    project: Project,
-    now=None,
-    request_meta: antifraud.RequestMeta | None = None,
-    challenge: str | None = None,
-) -> tuple[Vote, str]:
-    """A voter with a verified, non-disposable e-mail supports an eligible project while the vote is
-    open, within the per-category limit.
-
-    Votes arriving over the web pass ``request_meta`` (client address and user agent): they are rate
-    limited and must carry a solved, unused proof-of-work ``challenge``. Without it (internal callers:
-    demo data, tests) those gates are skipped. Every accepted vote is written to the append-only log.
-    Returns the vote and its receipt code, which is shown once and stored only as a hash.
-    """
-    now = now or timezone.now()
-    if user is None or not user.is_authenticated:
-        raise DomainError(_("Sign in to vote."))
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
-        raise DomainError(_("Confirm your e-mail address to vote: open the link we sent you."))
+def _open_stage(project: Project, now) -> Stage:
     if project.status != Project.Status.ELIGIBLE:
         raise DomainError(_("This project is not taking part in the vote."))
     stage = (
@@ -277,18 +305,100 @@ def cast_vote(
     )
     if stage is None or not stage.is_open(now):
         raise DomainError(_("Voting is not open."))
-    meta = request_meta or antifraud.RequestMeta()
-    facts = antifraud.account_facts(user, now)
-    if facts.disposable:
-        _log_refusal(stage, project, VoteLog.Outcome.DISPOSABLE, meta, facts, now)
-        raise DomainError(
-            _(
-                "Addresses from throw-away e-mail services cannot vote. Add an address you keep "
-                "on your account page, confirm it, and vote again."
-            )
+    return stage
+
+
+def _code_refused(revoked: bool) -> DomainError:
+    if revoked:
+        return DomainError(
+            _("This voting code was revoked by the organisers. Ask the partner who gave it to you."),
+            field="code",
         )
-    limit = _frozen_rules(stage, now).votes_per_category
-    voter = voter_hash(user, stage)
+    return DomainError(
+        _("This voting code is not valid for this vote. Check that you typed it as printed."), field="code"
+    )
+
+
+def voting_code(
+    *, stage: Stage, code: str, meta: antifraud.RequestMeta, project=None, now=None
+) -> VotingCode:
+    """The stored code of this vote for a typed code; wrong codes are counted per network and refused
+    for the rest of the hour above the limit, so codes cannot be guessed at scale."""
+    now = now or timezone.now()
+    network = antifraud.network_hash(meta.ip)
+    facts = antifraud.AccountFacts(age_seconds=None, disposable=False, aliased=False)
+    if antifraud.hourly_count("badcode", network, now) >= antifraud.limits()["network_bad_codes_per_hour"]:
+        if project is not None:
+            _log_refusal(stage, project, VoteLog.Outcome.RATE_LIMITED, meta, facts, now, via_code=True)
+        raise DomainError(
+            _("Too many wrong voting codes were tried from your network. Please try again in an hour."),
+            field="code",
+        )
+    row = codes.find_code(stage, code)
+    if row is None or row.revoked_at is not None:
+        antifraud.bump_hourly("badcode", network, now)
+        if project is not None:
+            _log_refusal(stage, project, VoteLog.Outcome.BAD_CODE, meta, facts, now, via_code=True)
+        raise _code_refused(revoked=row is not None)
+    return row
+
+
+def has_verified_phone(stage: Stage, voter: str) -> bool:
+    return VoterPhone.objects.filter(stage=stage, voter_hash=voter).exists()
+
+
+def cast_vote(
+    *,
+    user=None,
+    project: Project,
+    code: str | None = None,
+    now=None,
+    request_meta: antifraud.RequestMeta | None = None,
+    challenge: str | None = None,
+) -> tuple[Vote, str]:
+    """A voter with a verified, non-disposable e-mail (and a verified phone when the rules ask for
+    one), or a holder of a valid voting code when the rules allow codes, supports an eligible project
+    while the vote is open, within the per-category limit.
+
+    Votes arriving over the web pass ``request_meta`` (client address and user agent): they are rate
+    limited and must carry a solved, unused proof-of-work ``challenge``. Without it (internal callers:
+    demo data, tests) those gates are skipped. Every accepted vote is written to the append-only log.
+    Returns the vote and its receipt code, which is shown once and stored only as a hash.
+    """
+    now = now or timezone.now()
+    meta = request_meta or antifraud.RequestMeta()
+    code_row = None
+    if code is not None:
+        stage = _open_stage(project, now)
+        rules = _frozen_rules(stage, now)
+        if not rules.allow_codes:
+            raise DomainError(_("This vote does not accept voting codes."), field="code")
+        code_row = voting_code(stage=stage, code=code, meta=meta, project=project, now=now)
+        voter = codes.code_voter_hash(code_row, stage)
+        facts = antifraud.AccountFacts(age_seconds=None, disposable=False, aliased=False)
+    else:
+        if user is None or not user.is_authenticated:
+            raise DomainError(_("Sign in to vote."))
+        if not EmailAddress.objects.filter(user=user, verified=True).exists():
+            raise DomainError(_("Confirm your e-mail address to vote: open the link we sent you."))
+        stage = _open_stage(project, now)
+        facts = antifraud.account_facts(user, now)
+        if facts.disposable:
+            _log_refusal(stage, project, VoteLog.Outcome.DISPOSABLE, meta, facts, now)
+            raise DomainError(
+                _(
+                    "Addresses from throw-away e-mail services cannot vote. Add an address you keep "
+                    "on your account page, confirm it, and vote again."
+                )
+            )
+        rules = _frozen_rules(stage, now)
+        voter = voter_hash(user, stage)
+        if rules.require_phone and not has_verified_phone(stage, voter):
+            raise DomainError(
+                _("This vote asks every voter to confirm a phone number once. Confirm yours, then vote."),
+                field="phone",
+            )
+    limit = rules.votes_per_category
     if request_meta is not None:
         _friction(
             user=user,
@@ -299,6 +409,7 @@ def cast_vote(
             challenge=challenge,
             facts=facts,
             now=now,
+            via_code=code_row is not None,
         )
 
     # Each pass re-reads the voter's votes: a unique violation means a concurrent request of the same
@@ -312,9 +423,14 @@ def cast_vote(
         free = [slot for slot in range(1, limit + 1) if slot not in taken]
         if not free:
             raise _all_used(limit)
-        code = new_receipt_code()
+        receipt = new_receipt_code()
         try:
             with transaction.atomic():
+                if code_row is not None and not VotingCode.objects.filter(
+                    pk=code_row.pk, revoked_at__isnull=True
+                ).update(first_used_at=Coalesce(F("first_used_at"), Value(now))):
+                    # Revoked since it was read: the revocation committed first, so the code stays unused.
+                    raise _code_refused(revoked=True)
                 vote = Vote.objects.create(
                     stage=stage,
                     project=project,
@@ -322,10 +438,11 @@ def cast_vote(
                     voter_hash=voter,
                     slot=free[0],
                     limit=limit,
-                    receipt_hash=receipt_hash(code),
+                    receipt_hash=receipt_hash(receipt),
                     created_at=now,
                 )
                 Project.objects.filter(pk=project.pk).update(vote_count=F("vote_count") + 1)
+                _bump_hour_count(stage_id=stage.pk, project_id=project.pk, now=now, delta=1)
                 VoteLog.objects.create(
                     stage=stage,
                     project=project,
@@ -335,6 +452,7 @@ def cast_vote(
                     account_age_seconds=facts.age_seconds,
                     disposable_email=facts.disposable,
                     aliased_email=facts.aliased,
+                    via_code=code_row is not None,
                     at=now,
                 )
                 # No actor and no voter hash: the log shows that a vote was cast, not by whom.
@@ -347,7 +465,7 @@ def cast_vote(
                 )
         except IntegrityError:
             continue
-        return vote, code
+        return vote, receipt
     if Vote.objects.filter(
         stage=stage, project=project, voter_hash=voter, withdrawn_at__isnull=True
     ).exists():
@@ -355,11 +473,19 @@ def cast_vote(
     raise _all_used(limit)
 
 
-def withdraw_vote(*, user, vote: Vote, now=None) -> Vote:
-    """A voter withdraws their own vote while the vote is open; the slot and the project's count are freed."""
+def withdraw_vote(*, user=None, vote: Vote, code: str | None = None, now=None, request_meta=None) -> Vote:
+    """A voter (or a code holder) withdraws their own vote while the vote is open; the slot and the
+    project's count are freed."""
     now = now or timezone.now()
     stage = Stage.objects.select_related("edition__contest").get(pk=vote.stage_id)
-    if user is None or not user.is_authenticated or vote.voter_hash != voter_hash(user, stage):
+    if code is not None:
+        code_row = voting_code(stage=stage, code=code, meta=request_meta or antifraud.RequestMeta(), now=now)
+        owner = codes.code_voter_hash(code_row, stage)
+    elif user is not None and user.is_authenticated:
+        owner = voter_hash(user, stage)
+    else:
+        owner = None
+    if owner is None or vote.voter_hash != owner:
         raise DomainError(_("This is not your vote."))
     if not stage.is_open(now):
         raise DomainError(_("Voting has closed: votes can no longer be withdrawn."))
@@ -374,6 +500,7 @@ def withdraw_vote(*, user, vote: Vote, now=None) -> Vote:
                 raise DomainError(_("This vote was annulled by the organisers; it cannot be withdrawn."))
             raise DomainError(_("This vote has already been withdrawn."))
         Project.objects.filter(pk=vote.project_id).update(vote_count=F("vote_count") - 1)
+        _bump_hour_count(stage_id=stage.pk, project_id=vote.project_id, now=now, delta=-1)
         audit.record(
             actor=None,
             action="voting.vote.withdrawn",
@@ -416,6 +543,7 @@ def annul_votes(*, actor, stage: Stage, votes, reason: str, now=None) -> int:
                 annulled[project_id] = annulled.get(project_id, 0) + 1
         for project_id, n in sorted(annulled.items()):
             Project.objects.filter(pk=project_id).update(vote_count=F("vote_count") - n)
+            _bump_hour_count(stage_id=stage.pk, project_id=project_id, now=now, delta=-n)
         total = sum(annulled.values())
         if total:
             projects = dict(Project.objects.filter(pk__in=annulled).values_list("id", "public_id"))

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hramada.contests import selectors as contest_selectors
 from hramada.core.errors import DomainError
 
-from .. import antifraud, selectors, services
+from .. import antifraud, codes, selectors, services
+from .. import phone as phone_checks
 from ..antifraud import RequestMeta
-from ..forms import ReceiptForm
+from ..forms import PhoneCodeForm, PhoneForm, ReceiptForm, VotingCodeForm
 
 
 def _project_or_404(public_id):
@@ -50,6 +51,33 @@ def _stage_or_404(contest, edition):
     return stage
 
 
+def _button(request, project, *, notice="", ok=True, code=None, status=200):
+    """htmx: the project's vote area, refreshed, with the notice (and the receipt) inside it."""
+    edition = contest_selectors.edition_page(project.edition.contest.slug, project.edition.public_id)
+    vote = selectors.edition_vote(request.user, edition, timezone.now()) if edition is not None else {}
+    response = render(
+        request,
+        "voting/public/_button.html",
+        {
+            "project": project,
+            "vote": vote,
+            "notice": notice,
+            "notice_ok": ok,
+            "receipt_code": code,
+            "back": request.POST.get("next", ""),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _phone_url(stage_or_project, back: str = "") -> str:
+    edition = stage_or_project.edition
+    url = reverse("voting:phone", args=[edition.contest.slug, edition.public_id])
+    return f"{url}?{urlencode({'next': back})}" if back else url
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -65,6 +93,11 @@ def cast(request, public_id):
             challenge=request.POST.get("altcha", ""),
         )
     except DomainError as exc:
+        if request.htmx:
+            return _button(request, project, notice=exc.message, ok=False)
+        if exc.field == "phone":
+            messages.info(request, exc.message)
+            return redirect(_phone_url(project, reverse("contests:project", args=[project.public_id])))
         if not selectors.has_verified_email(request.user):
             messages.error(
                 request,
@@ -79,6 +112,8 @@ def cast(request, public_id):
             messages.error(request, exc.message)
         return _back(request, project)
     # The code exists only in this response: it is not kept anywhere (the vote stores its hash).
+    if request.htmx:
+        return _button(request, project, notice=_("Thank you: your vote is counted."), code=code)
     return render(request, "voting/public/receipt.html", {"project": project, "vote": vote, "code": code})
 
 
@@ -90,19 +125,192 @@ def withdraw(request, public_id):
         return redirect("contests:project", project.public_id)
     vote = selectors.my_vote_for(request.user, project)
     if vote is None:
-        messages.info(request, _("You have no vote for this project."))
-        return _back(request, project)
-    try:
-        services.withdraw_vote(user=request.user, vote=vote)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+        notice, ok = _("You have no vote for this project."), False
     else:
-        messages.success(
-            request,
-            _("Your vote for “%(project)s” is withdrawn. You can vote for another project.")
-            % {"project": project.title},
-        )
+        try:
+            services.withdraw_vote(user=request.user, vote=vote)
+        except DomainError as exc:
+            notice, ok = exc.message, False
+        else:
+            notice, ok = (
+                _("Your vote for “%(project)s” is withdrawn. You can vote for another project.")
+                % {"project": project.title},
+                True,
+            )
+    if request.htmx:
+        return _button(request, project, notice=notice, ok=ok)
+    messages.add_message(
+        request, messages.SUCCESS if ok else messages.INFO if vote is None else messages.ERROR, notice
+    )
     return _back(request, project)
+
+
+# --- Voting with a code (no account) ------------------------------------------------------------------
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _code_context(stage, code: str, meta, **extra):
+    """What a code holder sees after typing the code: their votes, the votes left, the projects."""
+    now = timezone.now()
+    rules = selectors.rules_for(stage)
+    row = services.voting_code(stage=stage, code=code, meta=meta, now=now)
+    mine = list(selectors.code_votes(stage, codes.code_voter_hash(row, stage)))
+    edition = contest_selectors.edition_page(stage.edition.contest.slug, stage.edition.public_id)
+    voted = {v.project_id for v in mine}
+    return {
+        "stage": stage,
+        "edition": edition,
+        "code": codes.normalise_code(code),
+        "my_votes": mine,
+        "categories": contest_selectors.projects_by_category(edition),
+        "voted_ids": voted,
+        "votes_per_category": rules.votes_per_category if rules else 1,
+        "vote": {"pow_required": antifraud.pow_required(), "vote_open": stage.is_open(now)},
+        **extra,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code_vote(request, public_id):
+    """A visitor without an account votes for a project with a one-time code from a partner."""
+    project = _project_or_404(public_id)
+    stage = selectors.vote_stage(project.edition_id)
+    rules = selectors.rules_for(stage) if stage is not None else None
+    if stage is None or rules is None or not rules.allow_codes:
+        raise Http404
+    form = VotingCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote, receipt = services.cast_vote(
+                code=form.cleaned_data["code"],
+                project=project,
+                request_meta=RequestMeta.from_request(request),
+                challenge=request.POST.get("altcha", ""),
+            )
+        except DomainError as exc:
+            form.add_error("code" if exc.field == "code" else None, exc.message)
+        else:
+            return _no_store(
+                render(
+                    request,
+                    "voting/public/receipt.html",
+                    {
+                        "project": project,
+                        "vote": vote,
+                        "code": receipt,
+                        "voting_code": form.cleaned_data["code"],
+                    },
+                )
+            )
+    context = {
+        "project": project,
+        "stage": stage,
+        "form": form,
+        "vote": {"pow_required": antifraud.pow_required(), "vote_open": stage.is_open(timezone.now())},
+    }
+    return _no_store(render(request, "voting/public/code_vote.html", context))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code_page(request, contest, edition):
+    """A code holder types their code to see, cast and withdraw the votes of that code.
+
+    The code travels only in POST bodies of pages that are not stored (no session, no address)."""
+    stage = _stage_or_404(contest, edition)
+    rules = selectors.rules_for(stage)
+    if rules is None or not rules.allow_codes:
+        raise Http404
+    form = VotingCodeForm(request.POST or None)
+    context = {"stage": stage, "edition": stage.edition, "form": form}
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        notice, ok = "", True
+        meta = RequestMeta.from_request(request)
+        if request.POST.get("withdraw"):
+            try:
+                row = services.voting_code(stage=stage, code=code, meta=meta)
+                voter = codes.code_voter_hash(row, stage)
+                vote = (
+                    selectors.code_votes(stage, voter)
+                    .filter(project__public_id=request.POST["withdraw"])
+                    .first()
+                )
+                if vote is None:
+                    raise DomainError(_("This code has no vote for that project."))
+                services.withdraw_vote(code=code, vote=vote, request_meta=meta)
+                notice = _("The vote for “%(project)s” is withdrawn.") % {"project": vote.project.title}
+            except DomainError as exc:
+                notice, ok = exc.message, False
+                if exc.field == "code":  # a wrong code: counted once, shown once
+                    form.add_error("code", exc.message)
+        if form.is_valid():
+            try:
+                context.update(_code_context(stage, code, meta, notice=notice, notice_ok=ok))
+            except DomainError as exc:
+                form.add_error("code", exc.message)
+    return _no_store(render(request, "voting/public/code_page.html", context))
+
+
+# --- Phone check ----------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def phone(request, contest, edition):
+    """Step 1: the voter's number gets a code by text message. Step 2: the voter types it back."""
+    stage = _stage_or_404(contest, edition)
+    rules = selectors.rules_for(stage)
+    if rules is None or not rules.require_phone:
+        raise Http404
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    back = back or reverse("contests:edition", args=[contest, edition])
+    verified = phone_checks.has_verified_phone(request.user, stage)
+    phone_form = PhoneForm(request.POST if request.POST.get("step") == "send" else None)
+    code_form = PhoneCodeForm(request.POST if request.POST.get("step") == "verify" else None)
+    if request.method == "POST" and not verified:
+        if phone_form.is_bound and phone_form.is_valid():
+            try:
+                phone_checks.start_phone_check(
+                    user=request.user,
+                    stage=stage,
+                    phone=phone_form.cleaned_data["phone"],
+                    request_meta=RequestMeta.from_request(request),
+                )
+            except DomainError as exc:
+                phone_form.add_error("phone" if exc.field == "phone" else None, exc.message)
+            else:
+                messages.info(request, _("We sent a 6-digit code to your phone. It is valid for 10 minutes."))
+                return redirect(f"{request.path}?{urlencode({'next': back})}")
+        elif code_form.is_bound and code_form.is_valid():
+            try:
+                phone_checks.verify_phone(user=request.user, stage=stage, code=code_form.cleaned_data["code"])
+            except DomainError as exc:
+                code_form.add_error("code" if exc.field == "code" else None, exc.message)
+            else:
+                messages.success(request, _("Your phone number is confirmed. You can vote now."))
+                return redirect(back)
+    pending = None if verified else selectors.pending_phone_check(request.user, stage)
+    context = {
+        "stage": stage,
+        "edition": stage.edition,
+        "verified": verified,
+        "pending": pending,
+        "phone_form": phone_form,
+        "code_form": code_form,
+        "next": back,
+    }
+    return render(request, "voting/public/phone.html", context)
 
 
 @require_http_methods(["GET", "POST"])

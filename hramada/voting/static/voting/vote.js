@@ -7,3 +7,15 @@ if (marker && globalThis.$altcha) {
     globalThis.$altcha.algorithms.set(name, () => new Worker(url));
   }
 }
+
+// Votes in place (htmx). The ALTCHA widget stops the first submit (stopPropagation) and submits the
+// form again once the check is solved; only that submit reaches the document, where we hand it to
+// htmx ("vote-ready" is the form's hx-trigger). Without htmx the form is posted as a normal page.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-vote-form") || !globalThis.htmx) {
+    return;
+  }
+  event.preventDefault();
+  globalThis.htmx.trigger(form, "vote-ready");
+});

@@ -1,0 +1,227 @@
+"""The organiser rules page (edit, publish and freeze, read-only once frozen), delayed counts from the
+per-hour counters, and the htmx vote buttons."""
+
+from datetime import UTC, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from hramada.contests.tests.factories import CategoryFactory, ProjectFactory, StageFactory
+from hramada.core.models import AuditEntry
+from hramada.core.tests.helpers import enrol_totp
+from hramada.orgs.models import Membership, Role
+from hramada.people.tests.factories import UserFactory
+from hramada.voting import selectors, services
+from hramada.voting.models import ProjectHourCount, Vote, VotingRules
+
+from .factories import VotingRulesFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, stage, role):
+    user = UserFactory()
+    if role is not None:
+        Membership.objects.create(
+            organisation=stage.edition.contest.organisation, person=user.person, role=role
+        )
+    enrol_totp(user)
+    client.force_login(user)
+    return user
+
+
+def future_stage():
+    start = timezone.now() + timedelta(days=2)
+    return VotingRulesFactory(stage=StageFactory(starts_at=start, ends_at=start + timedelta(days=7))).stage
+
+
+def rules_url(stage):
+    return reverse("voting:rules", args=[stage.edition.contest.slug, stage.edition.public_id])
+
+
+RULES = {
+    "action": "save",
+    "votes_per_category": 3,
+    "show_counts": "delayed",
+    "count_delay_hours": 12,
+    "allow_codes": "on",
+    "require_phone": "on",
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [(None, 403), (Role.MEMBER, 403), (Role.MANAGER, 200), (Role.OWNER, 200)]
+)
+def test_rules_page_permissions(client, role, status):
+    stage = future_stage()
+    login(client, stage, role)
+    assert client.get(rules_url(stage)).status_code == status
+    client.post(rules_url(stage), RULES)
+    assert VotingRules.objects.get(stage=stage).votes_per_category == (3 if status == 200 else 1)
+
+
+def test_rules_are_edited_then_published_and_frozen(client):
+    stage = future_stage()
+    login(client, stage, Role.MANAGER)
+    saved = client.post(rules_url(stage), RULES, follow=True)
+    assert "The rules are saved" in saved.content.decode()
+    rules = VotingRules.objects.get(stage=stage)
+    assert (
+        rules.votes_per_category,
+        rules.show_counts,
+        rules.count_delay_hours,
+        rules.allow_codes,
+        rules.require_phone,
+    ) == (
+        3,
+        "delayed",
+        12,
+        True,
+        True,
+    )
+    assert AuditEntry.objects.filter(action="voting.rules.updated").exists()
+    confirm = client.post(rules_url(stage), {"action": "freeze"})
+    assert "Publish and freeze the rules?" in confirm.content.decode()
+    assert VotingRules.objects.get(stage=stage).frozen_at is None  # nothing yet
+    client.post(rules_url(stage), {"action": "confirm"})
+    rules = VotingRules.objects.get(stage=stage)
+    assert rules.frozen_at is not None
+    page = client.get(rules_url(stage)).content.decode()
+    assert rules.fingerprint in page and "Save the rules" not in page
+    assert '"version":2' in page.replace("&quot;", '"')
+    client.post(rules_url(stage), {**RULES, "votes_per_category": 5})
+    assert VotingRules.objects.get(stage=stage).votes_per_category == 3
+
+
+def test_rules_page_of_an_opened_vote_is_read_only(client):
+    stage = VotingRulesFactory().stage  # opened an hour ago
+    login(client, stage, Role.MANAGER)
+    page = client.get(rules_url(stage)).content.decode()
+    assert "Save the rules" not in page and "Voting has opened" in page
+
+
+def test_rules_form_errors_are_shown(client):
+    stage = future_stage()
+    login(client, stage, Role.MANAGER)
+    page = client.post(rules_url(stage), {**RULES, "count_delay_hours": 500}).content.decode()
+    assert "errorlist" in page or "Ensure this value" in page
+
+
+# --- delayed counts -------------------------------------------------------------------------------------
+
+
+def hour(moment):
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def test_hour_counters_follow_votes_withdrawals_and_annulments():
+    rules = VotingRulesFactory()
+    stage = rules.stage
+    project = ProjectFactory(category=CategoryFactory(edition=stage.edition))
+    now = timezone.now()
+    voters = [UserFactory() for _ in range(3)]
+    votes = [services.cast_vote(user=u, project=project, now=now)[0] for u in voters]
+    services.withdraw_vote(user=voters[0], vote=votes[0], now=now)
+    manager = UserFactory()
+    Membership.objects.create(
+        organisation=stage.edition.contest.organisation, person=manager.person, role=Role.MANAGER
+    )
+    services.annul_votes(actor=manager, stage=stage, votes=[votes[1]], reason="bots", now=now)
+    row = ProjectHourCount.objects.get(project=project)
+    assert row.hour == hour(now) and row.votes == 1
+    assert selectors.counts_at(stage, hour(now) + timedelta(hours=1)) == {project.pk: 1}
+    assert selectors.counts_at(stage, hour(now)) == {}
+
+
+def test_results_show_counts_as_of_n_hours_ago():
+    start = timezone.now() - timedelta(hours=10)
+    stage = StageFactory(starts_at=start, ends_at=start + timedelta(days=3))
+    VotingRulesFactory(stage=stage, show_counts="delayed", count_delay_hours=3)
+    category = CategoryFactory(edition=stage.edition)
+    early, late = (
+        ProjectFactory(category=category, title="Early"),
+        ProjectFactory(category=category, title="Late"),
+    )
+    now = timezone.now()
+    for _ in range(2):
+        services.cast_vote(user=UserFactory(), project=early, now=now - timedelta(hours=6))
+    for _ in range(3):
+        services.cast_vote(user=UserFactory(), project=late, now=now - timedelta(minutes=5))
+    context = selectors.results_page(stage, now=now)
+    assert context["counts_as_of"] == hour(now) - timedelta(hours=3)
+    assert not context["counts_visible"]  # the live counts stay hidden
+    assert [(p.title, p.shown_count) for p in context["projects"]] == [("Early", 2), ("Late", 0)]
+    # Organisers still read the live counters.
+    assert {p.title: p.vote_count for p in selectors.results(stage)} == {"Early": 2, "Late": 3}
+    # The edition pages show no counts while delayed.
+    assert not selectors.counts_visible(stage, now)
+
+
+def test_delayed_counts_read_a_fixed_number_of_queries(client):
+    start = timezone.now() - timedelta(hours=10)
+    stage = StageFactory(starts_at=start, ends_at=start + timedelta(days=3))
+    VotingRulesFactory(stage=stage, show_counts="delayed", count_delay_hours=1)
+    category = CategoryFactory(edition=stage.edition)
+    projects = [ProjectFactory(category=category) for _ in range(3)]
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.results_page(stage)
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for p in projects:
+        for h in (2, 5, 8):
+            services.cast_vote(user=UserFactory(), project=p, now=timezone.now() - timedelta(hours=h))
+    assert queries() == before
+    url = reverse("voting:results", args=[stage.edition.contest.slug, stage.edition.public_id])
+    page = client.get(url).content.decode()
+    assert "Counts as of" in page and "3</td>" in page
+    ballot = reverse("voting:ballot", args=[stage.edition.contest.slug, stage.edition.public_id])
+    assert client.get(ballot).status_code == 302  # the ballot waits for the final counts
+
+
+# --- htmx buttons ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project():
+    stage = VotingRulesFactory(votes_per_category=1).stage
+    return ProjectFactory(category=CategoryFactory(edition=stage.edition), title="Village library")
+
+
+def test_htmx_vote_swaps_the_button_area_with_the_receipt(client, project):
+    client.force_login(UserFactory())
+    page = client.get(reverse("contests:project", args=[project.public_id])).content.decode()
+    assert f'id="vote-{project.public_id}"' in page and 'hx-trigger="vote-ready"' in page
+    response = client.post(reverse("voting:cast", args=[project.public_id]), HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert text.startswith("<div") and f'id="vote-{project.public_id}"' in text and "<html" not in text
+    code = text.split('<code class="receipt-code">')[1].split("</code>")[0]
+    assert selectors.receipt_hash(code) == Vote.objects.get().receipt_hash
+    assert "Withdraw my vote" in text
+    again = client.post(reverse("voting:cast", args=[project.public_id]), HTTP_HX_REQUEST="true")
+    assert "already voted" in again.content.decode() and Vote.objects.count() == 1
+
+
+def test_htmx_withdraw_swaps_in_place(client, project):
+    user = UserFactory()
+    services.cast_vote(user=user, project=project)
+    client.force_login(user)
+    response = client.post(reverse("voting:withdraw", args=[project.public_id]), HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert response.status_code == 200 and "is withdrawn" in text and "<html" not in text
+    assert 'hx-trigger="vote-ready"' in text  # the Vote button is back
+
+
+def test_without_htmx_the_vote_still_renders_the_receipt_page(client, project):
+    client.force_login(UserFactory())
+    response = client.post(reverse("voting:cast", args=[project.public_id]))
+    assert (
+        "<html" in response.content.decode()
+        and "Thank you: your vote is counted" in response.content.decode()
+    )
