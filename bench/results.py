@@ -1,0 +1,363 @@
+"""Benchmark: the project list and the vote results page at 1,000 votes and at 1,000,000 votes.
+
+Runs the app under gunicorn on a fresh PostgreSQL database with one contest edition of ``--projects``
+eligible projects in ten categories and a public vote that has closed (so counts are shown). Both
+pages must read the maintained counter ``Project.vote_count``, never the vote table, so their latency
+must not grow with the number of votes:
+  baseline: anonymous GETs of the edition page (the project list) and the results page, 1,000 votes;
+  target:   the same pages after the vote table is filled to ``--votes`` rows (SQL, generate_series)
+            and each project's counter set to its true count.
+Afterwards it checks that the counts on both pages add up to the counted votes in the vote table,
+and prints the slowest SQL queries of each page at the large size.
+
+    .venv/bin/python bench/results.py [--projects 1000] [--votes 1000000] [--requests 400]
+
+Last line: RESULT results <p99 at N votes> ms baseline <p99 at 1k votes> ms ratio <p99_N / p99_1k>
+(the worse of the two pages; goal: ratio <= 2).
+"""
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Our own database, so a parallel run of another benchmark (default hramada_bench) is not dropped.
+os.environ.setdefault("BENCH_DB", "hramada_bench_results")
+
+from bench import harness  # noqa: E402
+
+BASE_VOTES = 1000
+ANNUL_EVERY = 997  # about 0.1% of the votes are annulled: the results page shows them apart
+CATEGORIES = 10
+
+
+def seed(n_projects: int):
+    """Organisation, contest, edition, categories, a closed public vote with frozen rules, projects."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hramada.contests.models import Category, Contest, Edition, Project, Stage
+    from hramada.orgs.models import Organisation
+    from hramada.places.services import sync_regions
+    from hramada.voting import services as voting_services
+
+    sync_regions(country_codes=["BY"])
+    org = Organisation.objects.create(name="Bench", name_en="Bench", slug="bench", kind="ngo", country_id=1)
+    contest = Contest.objects.create(
+        organisation=org, title="Social Weekend", title_en="Social Weekend", slug="social-weekend"
+    )
+    edition = Edition.objects.create(
+        contest=contest, title="Bench Social Weekend", title_en="Bench Social Weekend", year=2026
+    )
+    categories = [
+        Category.objects.create(edition=edition, title=f"Category {i}", title_en=f"Category {i}", order=i)
+        for i in range(CATEGORIES)
+    ]
+    now = timezone.now()
+    for kind, starts_at, ends_at in (
+        (Stage.Kind.CALL, now - timedelta(days=60), now - timedelta(days=40)),
+        (Stage.Kind.SCREENING, now - timedelta(days=40), now - timedelta(days=30)),
+        (Stage.Kind.PUBLIC_VOTE, now - timedelta(days=30), now - timedelta(hours=1)),
+        (Stage.Kind.EXPERT_REVIEW, now - timedelta(hours=1), now + timedelta(days=20)),
+    ):
+        Stage.objects.create(edition=edition, kind=kind, starts_at=starts_at, ends_at=ends_at)
+    vote_stage = Stage.objects.get(edition=edition, kind=Stage.Kind.PUBLIC_VOTE)
+    voting_services.freeze_rules(stage=vote_stage)  # as the first vote would: the defaults, frozen
+    summary = (
+        "A free creative space for teenagers of the district: workshops, a library and evenings where "
+        "they plan their own projects with mentors from local NGOs."
+    )
+    Project.objects.bulk_create(
+        [
+            Project(
+                edition=edition,
+                category=categories[i % CATEGORIES],
+                title=f"Project {i:05d}",
+                summary=summary,
+                status=Project.Status.ELIGIBLE,
+                submitted_at=now - timedelta(days=45),
+                screened_at=now - timedelta(days=35),
+            )
+            for i in range(n_projects)
+        ],
+        batch_size=500,
+    )
+    return edition, vote_stage
+
+
+def _extra_not_null_columns(filled: set[str]) -> list[tuple[str, object]]:
+    """NOT NULL columns of the vote table without a database default that this script does not name
+    (added by later migrations): filled with the model field's default, so the SQL keeps working."""
+    from django.db import connection
+
+    from hramada.voting.models import Vote
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'",
+            [Vote._meta.db_table],
+        )
+        required = {row[0] for row in cursor.fetchall()} - filled
+    extra = []
+    for field in Vote._meta.concrete_fields:
+        if field.column in required:
+            extra.append((field.column, field.get_db_prep_save(field.get_default(), connection)))
+    return extra
+
+
+def add_votes(stage, first: int, last: int) -> float:
+    """Insert votes number ``first``..``last`` (1-based) with SQL; returns seconds taken.
+
+    Each vote has its own voter (slot 1 of limit 1, so both unique constraints hold), its own receipt
+    hash, a time inside the vote's window, and a project picked by a fixed pseudo-random spread.
+    """
+    from django.db import connection
+
+    from hramada.voting.models import Vote
+
+    columns = {
+        "stage_id": "%(stage)s",
+        "project_id": "p.project_id",
+        "category_id": "p.category_id",
+        "voter_hash": "encode(sha256(convert_to('voter-' || g, 'UTF8')), 'hex')",
+        "slot": "1",
+        '"limit"': "1",
+        "receipt_hash": "encode(sha256(convert_to('receipt-' || g, 'UTF8')), 'hex')",
+        "created_at": "%(opens)s::timestamptz + make_interval(secs => (g * 7919) %% %(window)s)",
+        "annulled_at": f"CASE WHEN g %% {ANNUL_EVERY} = 0 THEN %(closes)s::timestamptz END",
+        "annul_reason": f"CASE WHEN g %% {ANNUL_EVERY} = 0 THEN 'bench: burst from one network' ELSE '' END",
+    }
+    params = {
+        "stage": stage.pk,
+        "opens": stage.starts_at,
+        "closes": stage.ends_at,
+        "window": int((stage.ends_at - stage.starts_at).total_seconds()),
+        "first": first,
+        "last": last,
+    }
+    for i, (column, value) in enumerate(_extra_not_null_columns({c.strip('"') for c in columns})):
+        columns[f'"{column}"'] = f"%(extra{i})s"
+        params[f"extra{i}"] = value
+    names = ", ".join(columns)
+    values = ", ".join(columns.values())
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS bench_projects AS "
+            "SELECT row_number() OVER (ORDER BY id) - 1 AS idx, id AS project_id, category_id "
+            "FROM contests_project WHERE edition_id = %s",
+            [stage.edition_id],
+        )
+        cursor.execute("SELECT count(*) FROM bench_projects")
+        params["n"] = cursor.fetchone()[0]
+        # A bulk load is much faster without the secondary indexes: drop those that back no table
+        # constraint, and build them again afterwards (the unique ones check every row again then).
+        rebuilt = []
+        if last - first >= 100_000:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+                "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+                [Vote._meta.db_table, Vote._meta.db_table],
+            )
+            rebuilt = cursor.fetchall()
+            for name, _definition in rebuilt:
+                cursor.execute(f'DROP INDEX "{name}"')
+        # A skewed spread, as in a real vote: a few projects collect most of the votes.
+        cursor.execute(
+            f"INSERT INTO voting_vote ({names}) SELECT {values} "  # noqa: S608 - fixed column list
+            "FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS g "
+            "JOIN bench_projects p ON p.idx = floor(%(n)s * power(((g * 2654435761) %% 1000003) / 1000003.0, 3))",
+            params,
+        )
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for _name, definition in rebuilt:
+            cursor.execute(definition)
+        # The counters as the vote service would have left them: counted = not withdrawn, not annulled.
+        cursor.execute(
+            "UPDATE contests_project SET vote_count = c.n FROM ("
+            "  SELECT project_id, count(*) AS n FROM voting_vote"
+            "  WHERE stage_id = %s AND withdrawn_at IS NULL AND annulled_at IS NULL GROUP BY project_id"
+            ") AS c WHERE contests_project.id = c.project_id AND contests_project.vote_count <> c.n",
+            [stage.pk],
+        )
+    connection.close()  # VACUUM cannot run in a transaction block; a fresh autocommit connection
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE voting_vote")
+        cursor.execute("VACUUM ANALYZE contests_project")
+    return time.perf_counter() - started
+
+
+def measure(port: int, paths: dict[str, str], requests: int, concurrency: int) -> dict:
+    """Warm up, then two alternating rounds per page (spreads the shared machine's noise)."""
+    for path in paths.values():
+        harness.drive(port, [("GET", path, "", "")] * 20, concurrency)
+    rounds: dict[str, list] = {name: [] for name in paths}
+    for _round in range(2):
+        for name, path in paths.items():
+            rounds[name].append(harness.drive(port, [("GET", path, "", "")] * (requests // 2), concurrency))
+    # One visitor at a time: the latency of the page itself, without queueing behind other requests.
+    alone = {name: harness.drive(port, [("GET", path, "", "")] * 10, 1) for name, path in paths.items()}
+    merged = {}
+    for name, rs in rounds.items():
+        merged[name] = {
+            "rps": sum(r["rps"] for r in rs) / len(rs),
+            "p50_ms": sum(r["p50_ms"] for r in rs) / len(rs),
+            "p99_ms": max(r["p99_ms"] for r in rs),
+            "statuses": {k: sum(r["statuses"].get(k, 0) for r in rs) for k in rs[0]["statuses"]},
+            "alone_p50_ms": alone[name]["p50_ms"],
+        }
+    return merged
+
+
+def fetch(port: int, path: str) -> str:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read().decode()
+    assert response.status == 200, (path, response.status, body[:300])
+    return body
+
+
+def page_totals(port: int, paths: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """(sum of the counts shown, number of projects shown) on each page."""
+    edition = fetch(port, paths["edition"])
+    results = fetch(port, paths["results"])
+    shown_edition = [int(n) for n in re.findall(r'<p class="count"><strong>(\d+)</strong>', edition)]
+    shown_results = [int(n) for n in re.findall(r'<td class="num">(\d+)', results)]
+    return {
+        "edition": (sum(shown_edition), len(shown_edition)),
+        "results": (sum(shown_results), len(shown_results)),
+    }
+
+
+def slowest_queries(paths: dict[str, str]) -> list[str]:
+    """Each page rendered once in this process with its SQL timed: the slowest queries and an
+    EXPLAIN of the slowest, to say precisely what reads the vote table if a page slows down."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    lines = []
+    client = Client(HTTP_HOST="127.0.0.1")
+    for name, path in paths.items():
+        assert client.get(path).status_code == 200  # and warms caches (content types, translations)
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+        queries = sorted(ctx.captured_queries, key=lambda q: float(q["time"]), reverse=True)
+        total = sum(float(q["time"]) for q in queries) * 1000
+        lines.append(f"{name}: {len(queries)} queries, {total:.1f} ms in SQL of {elapsed:.1f} ms in-process")
+        for q in queries[:3]:
+            lines.append(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
+        if queries and float(queries[0]["time"]) * 1000 > 5 and "voting_vote" in queries[0]["sql"]:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN ANALYZE " + queries[0]["sql"])
+                lines.extend("    " + row[0] for row in cursor.fetchall())
+    return lines
+
+
+def counted_votes(stage) -> int:
+    from hramada.voting.models import Vote
+
+    return Vote.objects.filter(stage=stage, withdrawn_at__isnull=True, annulled_at__isnull=True).count()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--votes", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=200, help="per page and size")
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    if args.votes <= BASE_VOTES:
+        parser.error(f"--votes must be above the baseline's {BASE_VOTES}")
+
+    begun = time.perf_counter()
+    url = harness.fresh_database()
+    harness.setup_django(url)
+    from django.urls import reverse
+    from django.utils import translation
+
+    edition, stage = seed(args.projects)
+    with translation.override("en"):
+        paths = {
+            "edition": reverse("contests:edition", args=[edition.contest.slug, edition.public_id]),
+            "results": reverse("voting:results", args=[edition.contest.slug, edition.public_id]),
+        }
+    seconds = add_votes(stage, 1, BASE_VOTES)
+    print(
+        f"seeded {args.projects} projects, {BASE_VOTES} votes (votes {seconds:.1f} s, "
+        f"with migrations {time.perf_counter() - begun:.0f} s)",
+        flush=True,
+    )
+
+    server = harness.Server(url)
+    checks = []
+    try:
+        sizes = {name: len(fetch(server.port, path)) for name, path in paths.items()}
+        started = time.perf_counter()
+        small = measure(server.port, paths, args.requests, args.concurrency)
+        print(f"measured at {BASE_VOTES} votes ({time.perf_counter() - started:.0f} s)", flush=True)
+        checks.append((BASE_VOTES, counted_votes(stage), page_totals(server.port, paths)))
+        seconds = add_votes(stage, BASE_VOTES + 1, args.votes)
+        print(f"added votes up to {args.votes} ({seconds:.1f} s)", flush=True)
+        started = time.perf_counter()
+        large = measure(server.port, paths, args.requests, args.concurrency)
+        print(f"measured at {args.votes} votes ({time.perf_counter() - started:.0f} s)", flush=True)
+        checks.append((args.votes, counted_votes(stage), page_totals(server.port, paths)))
+    finally:
+        server.stop()
+
+    print(f"page sizes: edition {sizes['edition']} bytes, results {sizes['results']} bytes")
+    print(f"at {args.votes} votes, rendered in this process:")
+    for line in slowest_queries(paths):
+        print("  " + line)
+    for label, r in ((f"{BASE_VOTES} votes", small), (f"{args.votes} votes", large)):
+        for name in paths:
+            m = r[name]
+            print(
+                f"{name:8} at {label:>14}: {m['rps']:6.1f} req/s, p50 {m['p50_ms']:7.1f} ms, "
+                f"p99 {m['p99_ms']:7.1f} ms, statuses {m['statuses']}; one visitor alone: {m['alone_p50_ms']:.0f} ms"
+            )
+    ok = all(set(r[name]["statuses"]) == {200} for r in (small, large) for name in paths)
+    for votes, counted, totals in checks:
+        line_ok = all(total == counted and shown == args.projects for total, shown in totals.values())
+        ok = ok and line_ok
+        print(
+            f"check at {votes} votes: counted in the vote table {counted}; shown on the edition page "
+            f"{totals['edition'][0]} ({totals['edition'][1]} projects), on the results page "
+            f"{totals['results'][0]} ({totals['results'][1]} projects)" + ("" if line_ok else "  MISMATCH")
+        )
+    print(
+        f"project list at {args.projects} projects: p99 {small['edition']['p99_ms']:.0f} ms at concurrency "
+        f"{args.concurrency} (1,000 votes), {large['edition']['p99_ms']:.0f} ms ({args.votes} votes); one visitor "
+        f"alone {small['edition']['alone_p50_ms']:.0f} ms / {large['edition']['alone_p50_ms']:.0f} ms; "
+        "Decidim's index: over 7,000 ms at 900 proposals"
+    )
+    ratios = {name: large[name]["p99_ms"] / small[name]["p99_ms"] for name in paths}
+    for name, ratio in ratios.items():
+        p50 = large[name]["p50_ms"] / small[name]["p50_ms"]
+        print(
+            f"ratio {name}: p99 {large[name]['p99_ms']:.1f} / {small[name]['p99_ms']:.1f} ms = {ratio:.2f} "
+            f"(p50 ratio {p50:.2f})"
+        )
+    if not ok:
+        print("CHECK FAILED: a page's counts differ from the counted votes, or a request failed")
+    worst = max(ratios, key=ratios.get)
+    print(
+        f"RESULT results {large[worst]['p99_ms']:.1f} ms baseline {small[worst]['p99_ms']:.1f} ms "
+        f"ratio {ratios[worst]:.2f}"
+    )
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
