@@ -9,8 +9,8 @@ is the last guard. Freed places go to the waiting list in arrival order, as an o
 import secrets
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,13 +54,20 @@ def _save_keeping_counters(obj, *counters: str) -> None:
 
 
 def _take_place(model, pk) -> bool:
-    """Atomically take one place on an Event or Session row; False when it is full."""
-    updated = (
-        model.objects.filter(pk=pk)
-        .filter(Q(capacity__isnull=True) | Q(confirmed_count__lt=F("capacity")))
-        .update(confirmed_count=F("confirmed_count") + 1)
-    )
-    return updated == 1
+    """Atomically take one place on an Event or Session row; False when it is full.
+
+    One conditional UPDATE; the row stays locked until the transaction ends. Written in SQL because it
+    is on every registration's path and the ORM spent several times the statement's own cost building
+    it (see docs/architecture.md, "Benchmarks"). The check constraint on the table still guards it.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET confirmed_count = confirmed_count + 1 "  # noqa: S608 - a model's table
+            "WHERE id = %s AND (capacity IS NULL OR confirmed_count < capacity)",
+            [pk],
+        )
+        return cursor.rowcount == 1
 
 
 def _free_place(model, pk) -> None:
@@ -128,13 +135,16 @@ def register(
                 ticket_code=_new_ticket_code(),
                 registered_by=getattr(actor, "person", None) if staff_entry else None,
             )
-            audit.record(
-                actor=actor,
-                action="events.registration.created",
-                target=registration,
-                scope=(Organisation, event.organisation_id),
-                data={"status": status, "staff_entry": staff_entry},
-            )
+            if staff_entry:
+                # A self-registration is its own record (person, time, status, no "registered by");
+                # the log keeps what organisers do for others, and every later change.
+                audit.record(
+                    actor=actor,
+                    action="events.registration.created",
+                    target=registration,
+                    scope=(Organisation, event.organisation_id),
+                    data={"status": status, "staff_entry": True},
+                )
             enqueue_on_commit(tasks.send_registration_email, registration.pk)
     except IntegrityError:
         raise DomainError(_("%(name)s is already registered for this event.") % {"name": person}) from None

@@ -257,12 +257,21 @@ def test_editing_an_event_keeps_places_taken_meanwhile_and_more_places_go_to_the
     assert statuses(event) == [S.CONFIRMED, S.CONFIRMED, S.OFFERED, S.WAITLISTED]
 
 
-def test_erasure_removes_the_name_from_registration_audit_entries(event):
+def test_staff_entries_are_audited_and_self_registrations_are_their_own_record(event, organiser):
+    self_registered = services.register(event=event, person=UserFactory().person)
+    entered = services.register(event=event, person=PersonFactory(), actor=organiser, staff_entry=True)
+    entries = AuditEntry.objects.filter(action="events.registration.created")
+    assert [e.target_id for e in entries] == [str(entered.pk)]
+    assert entries[0].actor == organiser
+    assert self_registered.registered_by is None and entered.registered_by == organiser.person
+
+
+def test_erasure_removes_the_name_from_registration_audit_entries(event, organiser):
     from hramada.people.services import erase_account, update_profile
 
     user = UserFactory()
     update_profile(person=user.person, actor=user, display_name="Volha Zhuk")
-    services.register(event=event, person=user.person)
+    services.register(event=event, person=user.person, actor=organiser, staff_entry=True)
     assert AuditEntry.objects.filter(target_label__contains="Volha Zhuk").exists()
     erase_account(user=user)
     assert not AuditEntry.objects.filter(target_label__contains="Volha Zhuk").exists()

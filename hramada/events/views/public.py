@@ -35,18 +35,11 @@ def _viewer(request):
     return getattr(request.user, "person", None)
 
 
-# What registering needs from the event row: its long translated texts are not read.
-LEAN_EVENT_FIELDS = (
-    "slug",
-    "title",
-    "edition",
-    "status",
-    "organisation_id",
-    "starts_at",
-    "registration_mode",
-    "registration_opens_at",
-    "registration_closes_at",
-    "registration_form_id",
+# What registering needs from the event row, read without the query compiler (the registration
+# path is hot, see docs/architecture.md "Benchmarks"); other fields load on first use.
+LEAN_EVENT_SQL = (
+    "SELECT id, slug, status, organisation_id, starts_at, registration_mode, registration_opens_at, "
+    "registration_closes_at, registration_form_id FROM events_event WHERE slug = %s"
 )
 
 
@@ -56,7 +49,7 @@ def _event_or_404(request, slug, *, lean: bool = False) -> Event:
     ``lean``: just the event row, for actions that redirect (no page to render).
     """
     if lean:
-        event = Event.objects.filter(slug=slug).only(*LEAN_EVENT_FIELDS).order_by().first()
+        event = next(iter(Event.objects.raw(LEAN_EVENT_SQL, [slug])), None)
     else:
         event = selectors.event_page(slug)
     if event is None:
