@@ -8,12 +8,18 @@ class ContestsConfig(AppConfig):
     verbose_name = _("Contests")
 
     def ready(self):
-        from hramada.core.registry import register_home_section, register_manage_section, register_nav_link
+        from hramada.core.registry import (
+            register_home_section,
+            register_manage_section,
+            register_nav_link,
+            register_periodic_job,
+        )
         from hramada.orgs.registry import register_menu_link
 
-        from . import selectors
+        from . import selectors, services
 
         register_nav_link(15, _("Contests"), "contests:list")
         register_home_section(15, selectors.home_section)
         register_manage_section(15, selectors.manage_section)
         register_menu_link(25, _("Contests"), "contests:org_contests", perm="contests.manage_contest")
+        register_periodic_job("contests.announce_open_votes", services.announce_open_votes)

@@ -112,6 +112,8 @@ class Stage(BaseModel):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     closed_early_at = models.DateTimeField(_("closed early"), null=True, blank=True)
+    # When the teams were told that this stage opened (public vote: "share your project's page").
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at", "id"]

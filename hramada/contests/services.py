@@ -138,6 +138,41 @@ def close_stage_early(*, actor, stage: Stage, now=None) -> Stage:
     return stage
 
 
+def announce_open_votes(*, now=None) -> int:
+    """Tell the teams of every eligible project, once, that their edition's public vote has opened
+    (a periodic job); returns how many votes were announced. A vote already over is never announced."""
+    from .tasks import send_project_email
+
+    now = now or timezone.now()
+    due = Stage.objects.filter(
+        kind=Stage.Kind.PUBLIC_VOTE, starts_at__lte=now, ends_at__gt=now, announced_at__isnull=True
+    ).select_related("edition__contest")
+    announced = 0
+    for stage in due:
+        if not stage.is_open(now):
+            continue
+        with transaction.atomic():
+            # Only one runner wins the conditional update, so each team is told once.
+            if not Stage.objects.filter(pk=stage.pk, announced_at__isnull=True).update(announced_at=now):
+                continue
+            project_ids = list(
+                Project.objects.filter(
+                    edition_id=stage.edition_id, status=Project.Status.ELIGIBLE
+                ).values_list("pk", flat=True)
+            )
+            for project_id in project_ids:
+                enqueue_on_commit(send_project_email, project_id, "vote_open")
+            audit.record(
+                actor=None,
+                action="contests.stage.announced",
+                target=stage,
+                scope=_scope(stage.edition.contest),
+                data={"kind": stage.kind, "projects": len(project_ids)},
+            )
+        announced += 1
+    return announced
+
+
 @transaction.atomic
 def update_contest(*, actor, contest: Contest, **titles) -> Contest:
     """Organisers rename a contest in any language (its address stays)."""

@@ -332,3 +332,36 @@ def test_bulk_screening_all_or_nothing(edition, category, lead, manager, call):
         actor=manager, edition=edition, project_ids=[p.public_id for p in projects], eligible=True
     )
     assert {p.status for p in done} == {Project.Status.ELIGIBLE}
+
+
+def test_teams_hear_once_that_the_public_vote_opened(
+    draft, lead, manager, edition, django_capture_on_commit_callbacks
+):
+    project = services.submit_project(user=lead, project=draft)
+    services.screen_project(actor=manager, project=project, eligible=True)
+    now = timezone.now()
+    vote = StageFactory(
+        edition=edition,
+        kind=Stage.Kind.PUBLIC_VOTE,
+        starts_at=now + timedelta(days=20),
+        ends_at=now + timedelta(days=30),
+    )
+    past = StageFactory(
+        edition=EditionFactory(contest=edition.contest),
+        kind=Stage.Kind.PUBLIC_VOTE,
+        starts_at=now - timedelta(days=30),
+        ends_at=now - timedelta(days=20),
+    )
+    mail.outbox.clear()
+    assert services.announce_open_votes(now=now) == 0, "neither a future nor a finished vote is announced"
+    opened = vote.starts_at + timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_open_votes(now=opened) == 1
+    assert [m.to for m in mail.outbox] == [[lead.email]]
+    assert "Voting is open" in mail.outbox[0].subject and project.public_id in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_open_votes(now=opened + timedelta(minutes=1)) == 0
+    assert len(mail.outbox) == 1, "each team is told once"
+    past.refresh_from_db()
+    assert past.announced_at is None
+    assert AuditEntry.objects.filter(action="contests.stage.announced", data__projects=1).count() == 1
