@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hramada.core.models import BaseModel
 
@@ -101,7 +102,7 @@ class Stage(BaseModel):
 
     class Kind(models.TextChoices):
         CALL = "call", _("call for projects")
-        SCREENING = "screening", _("screening")
+        SCREENING = "screening", pgettext_lazy("contest stage", "screening")
         PUBLIC_VOTE = "public_vote", _("public vote")
         EXPERT_REVIEW = "expert_review", _("expert review")
         FINAL = "final", _("final (jury)")

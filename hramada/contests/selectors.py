@@ -1,7 +1,8 @@
 """Reads of contests: which stage is current, an edition's stages and projects."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,6 +113,38 @@ def projects_by_category(edition: Edition) -> list[tuple]:
     for project in eligible_projects(edition):
         by_category.setdefault(project.category_id, []).append(project)
     return [(category, by_category.get(category.pk, [])) for category in edition.categories.all()]
+
+
+PREVIEW_PER_CATEGORY = 12
+
+
+def projects_preview(edition: Edition, per_category: int = PREVIEW_PER_CATEGORY) -> list[tuple]:
+    """(category, its first ``per_category`` eligible projects by title, how many it has in all) for each
+    category of a prefetched edition: two queries and a bounded page, however many projects there are."""
+    eligible = Project.objects.filter(edition=edition, status=Project.Status.ELIGIBLE)
+    totals = dict(eligible.values_list("category_id").annotate(n=Count("id")).order_by())
+    first = (
+        eligible.annotate(row=Window(RowNumber(), partition_by=F("category_id"), order_by=F("title").asc()))
+        .filter(row__lte=per_category)
+        .order_by("category_id", "title")
+    )
+    by_category: dict[int, list[Project]] = {}
+    for project in first:
+        by_category.setdefault(project.category_id, []).append(project)
+    return [
+        (category, by_category.get(category.pk, []), totals.get(category.pk, 0))
+        for category in edition.categories.all()
+    ]
+
+
+def category_projects(category: Category, query: str = ""):
+    """A category's eligible projects by title, optionally those whose title contains ``query``."""
+    projects = Project.objects.filter(category=category, status=Project.Status.ELIGIBLE).order_by(
+        "title", "id"
+    )
+    if query:
+        projects = projects.filter(title__icontains=query)
+    return projects
 
 
 def public_project(public_id: str) -> Project | None:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("contests/", public.contest_list, name="list"),
     path("contests/<slug:contest>/<str:edition>/", public.edition_detail, name="edition"),
     path("contests/<slug:contest>/<str:edition>/submit/", team.start_project, name="start_project"),
+    path(
+        "contests/<slug:contest>/<str:edition>/categories/<str:category>/",
+        public.category_detail,
+        name="category",
+    ),
     path("projects/<str:public_id>/", public.project_detail, name="project"),
     path("projects/invitations/<str:token>/", team.accept_invitation, name="accept_invitation"),
     # Teams' own pages

@@ -97,7 +97,39 @@ def test_edition_page_query_count_does_not_grow_with_projects(client, vote, djan
     user = UserFactory()
     voting_services.cast_vote(user=user, project=projects[0])
     client.force_login(user)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(edition_url(vote.edition))
     assert response.content.count(b'class="card project-card"') == 20
     assert b"Withdraw my vote" in response.content
+
+
+def test_edition_page_shows_the_first_projects_of_each_category_and_links_to_all(
+    client, vote, django_assert_max_num_queries
+):
+    from hramada.contests.selectors import PREVIEW_PER_CATEGORY
+
+    big, small = CategoryFactory(edition=vote.edition), CategoryFactory(edition=vote.edition)
+    for i in range(PREVIEW_PER_CATEGORY + 3):
+        ProjectFactory(category=big, title=f"Project {i:02d}")
+    ProjectFactory(category=small, title="Lonely project")
+    with django_assert_max_num_queries(11):
+        page = client.get(edition_url(vote.edition)).content.decode()
+    assert page.count('class="card project-card"') == PREVIEW_PER_CATEGORY + 1
+    assert f"See all {PREVIEW_PER_CATEGORY + 3} projects in “{big.title}”" in page
+    assert "Project 11" in page and "Project 12" not in page  # the first ones by title
+    category_url = reverse(
+        "contests:category", args=[vote.edition.contest.slug, vote.edition.public_id, big.public_id]
+    )
+    assert category_url in page
+
+    second = client.get(category_url, {"page": 1}).content.decode()
+    assert second.count('class="card project-card"') == PREVIEW_PER_CATEGORY + 3  # one page of 24
+    found = client.get(category_url, {"q": "project 14"}).content.decode()
+    assert found.count('class="card project-card"') == 1 and "Project 14" in found
+    none = client.get(category_url, {"q": "nothing like it"}).content.decode()
+    assert "No project title in this category contains" in none
+    other_edition = CategoryFactory()
+    wrong = reverse(
+        "contests:category", args=[vote.edition.contest.slug, vote.edition.public_id, other_edition.public_id]
+    )
+    assert client.get(wrong).status_code == 404

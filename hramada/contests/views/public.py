@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from hramada.core.pagination import paginate
+
 from .. import selectors
 
 
@@ -26,10 +28,33 @@ def edition_detail(request, contest, edition):
         "contests/public/edition.html",
         {
             "edition": found,
-            "categories": selectors.projects_by_category(found),
+            "categories": selectors.projects_preview(found),
             "vote": selectors.edition_extension(request.user, found, now),
             "page_url": settings.SITE_URL + request.path,
             "call_open": any(s.kind == "call" and s.is_open(now) for s in found.stages.all()),
+        },
+    )
+
+
+@require_GET
+def category_detail(request, contest, edition, category):
+    """All eligible projects of one category, a page at a time, searchable by title."""
+    now = timezone.now()
+    found = selectors.edition_page(contest, edition, now)
+    chosen = next((c for c in found.categories.all() if c.public_id == category), None) if found else None
+    if chosen is None:
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "contests/public/category.html",
+        {
+            "edition": found,
+            "category": chosen,
+            "query": query,
+            "page": paginate(request, selectors.category_projects(chosen, query)),
+            "vote": selectors.edition_extension(request.user, found, now),
+            "page_url": settings.SITE_URL + request.path,
         },
     )
 
