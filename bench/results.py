@@ -1,16 +1,18 @@
 """Benchmark: the project list and the vote results page at 1,000 votes and at 1,000,000 votes.
 
-Runs the app under gunicorn on a fresh PostgreSQL database with one contest edition of ``--projects``
-eligible projects in ten categories and a public vote that has closed (so counts are shown). Both
-pages must read the maintained counter ``Project.vote_count``, never the vote table, so their latency
-must not grow with the number of votes:
+Runs the app under gunicorn on PostgreSQL with one contest edition of ``--projects`` eligible projects
+in ten categories and a public vote that has closed (so counts are shown). Both pages must read the
+maintained counter ``Project.vote_count``, never the vote table, so their latency must not grow with
+the number of votes:
   baseline: anonymous GETs of the edition page (the project list) and the results page, 1,000 votes;
-  target:   the same pages after the vote table is filled to ``--votes`` rows (SQL, generate_series)
-            and each project's counter set to its true count.
-Afterwards it checks that the counts on both pages add up to the counted votes in the vote table,
-and prints the slowest SQL queries of each page at the large size.
+  target:   the same pages on a copy of that database whose vote table is filled to ``--votes`` rows
+            (SQL, generate_series) with each project's counter set to its true count.
+Each database has its own gunicorn (2 sync workers); rounds alternate between them so the shared
+machine's noise falls on both alike. Afterwards it checks that the counts on both pages add up to the
+counted votes in the vote table, and prints each page's slowest SQL at both sizes (with an EXPLAIN
+when a slow one reads the vote table). The copy is dropped at the end; the baseline database stays.
 
-    .venv/bin/python bench/results.py [--projects 1000] [--votes 1000000] [--requests 400]
+    .venv/bin/python bench/results.py [--projects 1000] [--votes 1000000] [--requests 200]
 
 Last line: RESULT results <p99 at N votes> ms baseline <p99 at 1k votes> ms ratio <p99_N / p99_1k>
 (the worse of the two pages; goal: ratio <= 2).
@@ -32,6 +34,7 @@ from bench import harness  # noqa: E402
 BASE_VOTES = 1000
 ANNUL_EVERY = 997  # about 0.1% of the votes are annulled: the results page shows them apart
 CATEGORIES = 10
+ROUNDS = 4  # alternating rounds per page and size
 
 
 def seed(n_projects: int):
@@ -192,24 +195,31 @@ def add_votes(stage, first: int, last: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(port: int, paths: dict[str, str], requests: int, concurrency: int) -> dict:
-    """Warm up, then two alternating rounds per page (spreads the shared machine's noise)."""
-    for path in paths.values():
-        harness.drive(port, [("GET", path, "", "")] * 20, concurrency)
-    rounds: dict[str, list] = {name: [] for name in paths}
-    for _round in range(2):
-        for name, path in paths.items():
-            rounds[name].append(harness.drive(port, [("GET", path, "", "")] * (requests // 2), concurrency))
-    # One visitor at a time: the latency of the page itself, without queueing behind other requests.
-    alone = {name: harness.drive(port, [("GET", path, "", "")] * 10, 1) for name, path in paths.items()}
-    merged = {}
-    for name, rs in rounds.items():
-        merged[name] = {
+def measure(ports: dict[str, int], paths: dict[str, str], requests: int, concurrency: int) -> dict:
+    """Warm up, then alternate rounds over both sizes and both pages, so that the shared machine's
+    noise (other people's work) falls on the baseline and the target alike."""
+    for port in ports.values():
+        for path in paths.values():
+            harness.drive(port, [("GET", path, "", "")] * 20, concurrency)
+    rounds: dict[tuple, list] = {(size, name): [] for size in ports for name in paths}
+    alone: dict[tuple, list] = {key: [] for key in rounds}
+    for _round in range(ROUNDS):
+        for size, port in ports.items():
+            for name, path in paths.items():
+                batch = [("GET", path, "", "")] * (requests // ROUNDS)
+                rounds[size, name].append(harness.drive(port, batch, concurrency))
+                # One visitor at a time: the page's own latency, without queueing behind others.
+                alone[size, name].append(harness.drive(port, [("GET", path, "", "")] * 5, 1)["p50_ms"])
+    merged: dict[str, dict] = {size: {} for size in ports}
+    for (size, name), rs in rounds.items():
+        merged[size][name] = {
             "rps": sum(r["rps"] for r in rs) / len(rs),
             "p50_ms": sum(r["p50_ms"] for r in rs) / len(rs),
             "p99_ms": max(r["p99_ms"] for r in rs),
-            "statuses": {k: sum(r["statuses"].get(k, 0) for r in rs) for k in rs[0]["statuses"]},
-            "alone_p50_ms": alone[name]["p50_ms"],
+            "statuses": {
+                k: sum(r["statuses"].get(k, 0) for r in rs) for k in {k for r in rs for k in r["statuses"]}
+            },
+            "alone_ms": sorted(alone[size, name])[len(rs) // 2],
         }
     return merged
 
@@ -270,6 +280,14 @@ def counted_votes(stage) -> int:
     return Vote.objects.filter(stage=stage, withdrawn_at__isnull=True, annulled_at__isnull=True).count()
 
 
+def use_database(name: str) -> None:
+    """Point this process's Django connection at another database of the same server."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--projects", type=int, default=1000)
@@ -281,8 +299,9 @@ def main():
         parser.error(f"--votes must be above the baseline's {BASE_VOTES}")
 
     begun = time.perf_counter()
-    url = harness.fresh_database()
-    harness.setup_django(url)
+    small_url = harness.fresh_database()
+    harness.setup_django(small_url)
+    import psycopg
     from django.urls import reverse
     from django.utils import translation
 
@@ -298,57 +317,72 @@ def main():
         f"with migrations {time.perf_counter() - begun:.0f} s)",
         flush=True,
     )
+    # The target is a copy of the same database, brought to --votes votes: same projects, same ids.
+    large_db = f"{harness.DB_NAME}_large"
+    use_database(harness.DB_NAME)
+    with psycopg.connect(harness.PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{large_db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{large_db}" TEMPLATE "{harness.DB_NAME}"')
+    large_url = small_url.rsplit("/", 1)[0] + f"/{large_db}"
+    use_database(large_db)
+    seconds = add_votes(stage, BASE_VOTES + 1, args.votes)
+    print(f"copied the database and added votes up to {args.votes} ({seconds:.1f} s)", flush=True)
+    dbs = {BASE_VOTES: harness.DB_NAME, args.votes: large_db}
 
-    server = harness.Server(url)
-    checks = []
+    servers = {BASE_VOTES: harness.Server(small_url), args.votes: harness.Server(large_url)}
     try:
-        sizes = {name: len(fetch(server.port, path)) for name, path in paths.items()}
+        ports = {size: server.port for size, server in servers.items()}
+        sizes = {name: len(fetch(ports[BASE_VOTES], path)) for name, path in paths.items()}
         started = time.perf_counter()
-        small = measure(server.port, paths, args.requests, args.concurrency)
-        print(f"measured at {BASE_VOTES} votes ({time.perf_counter() - started:.0f} s)", flush=True)
-        checks.append((BASE_VOTES, counted_votes(stage), page_totals(server.port, paths)))
-        seconds = add_votes(stage, BASE_VOTES + 1, args.votes)
-        print(f"added votes up to {args.votes} ({seconds:.1f} s)", flush=True)
-        started = time.perf_counter()
-        large = measure(server.port, paths, args.requests, args.concurrency)
-        print(f"measured at {args.votes} votes ({time.perf_counter() - started:.0f} s)", flush=True)
-        checks.append((args.votes, counted_votes(stage), page_totals(server.port, paths)))
+        measured = measure(ports, paths, args.requests, args.concurrency)
+        print(f"measured ({time.perf_counter() - started:.0f} s)", flush=True)
+        totals = {size: page_totals(port, paths) for size, port in ports.items()}
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
 
     print(f"page sizes: edition {sizes['edition']} bytes, results {sizes['results']} bytes")
-    print(f"at {args.votes} votes, rendered in this process:")
-    for line in slowest_queries(paths):
-        print("  " + line)
-    for label, r in ((f"{BASE_VOTES} votes", small), (f"{args.votes} votes", large)):
+    for size, db in dbs.items():
+        use_database(db)
+        print(f"at {size} votes, each page rendered once in this process:")
+        for line in slowest_queries(paths):
+            print("  " + line)
+    small, large = measured[BASE_VOTES], measured[args.votes]
+    for size, r in measured.items():
         for name in paths:
             m = r[name]
             print(
-                f"{name:8} at {label:>14}: {m['rps']:6.1f} req/s, p50 {m['p50_ms']:7.1f} ms, "
-                f"p99 {m['p99_ms']:7.1f} ms, statuses {m['statuses']}; one visitor alone: {m['alone_p50_ms']:.0f} ms"
+                f"{name:8} at {size:>8} votes: {m['rps']:6.1f} req/s, p50 {m['p50_ms']:7.1f} ms, "
+                f"p99 {m['p99_ms']:7.1f} ms, statuses {m['statuses']}; one visitor alone {m['alone_ms']:.0f} ms"
             )
-    ok = all(set(r[name]["statuses"]) == {200} for r in (small, large) for name in paths)
-    for votes, counted, totals in checks:
-        line_ok = all(total == counted and shown == args.projects for total, shown in totals.values())
+    ok = all(set(r[name]["statuses"]) == {200} for r in measured.values() for name in paths)
+    for size, db in dbs.items():
+        use_database(db)
+        counted = counted_votes(stage)
+        shown = totals[size]
+        line_ok = all(total == counted and n == args.projects for total, n in shown.values())
         ok = ok and line_ok
         print(
-            f"check at {votes} votes: counted in the vote table {counted}; shown on the edition page "
-            f"{totals['edition'][0]} ({totals['edition'][1]} projects), on the results page "
-            f"{totals['results'][0]} ({totals['results'][1]} projects)" + ("" if line_ok else "  MISMATCH")
+            f"check at {size} votes: counted in the vote table {counted}; shown on the edition page "
+            f"{shown['edition'][0]} ({shown['edition'][1]} projects), on the results page "
+            f"{shown['results'][0]} ({shown['results'][1]} projects)" + ("" if line_ok else "  MISMATCH")
         )
     print(
         f"project list at {args.projects} projects: p99 {small['edition']['p99_ms']:.0f} ms at concurrency "
-        f"{args.concurrency} (1,000 votes), {large['edition']['p99_ms']:.0f} ms ({args.votes} votes); one visitor "
-        f"alone {small['edition']['alone_p50_ms']:.0f} ms / {large['edition']['alone_p50_ms']:.0f} ms; "
-        "Decidim's index: over 7,000 ms at 900 proposals"
+        f"{args.concurrency} with 2 workers; one visitor alone {small['edition']['alone_ms']:.0f} ms "
+        "(Decidim's index: over 7,000 ms at 900 proposals)"
     )
     ratios = {name: large[name]["p99_ms"] / small[name]["p99_ms"] for name in paths}
     for name, ratio in ratios.items():
         p50 = large[name]["p50_ms"] / small[name]["p50_ms"]
+        alone = large[name]["alone_ms"] / small[name]["alone_ms"]
         print(
             f"ratio {name}: p99 {large[name]['p99_ms']:.1f} / {small[name]['p99_ms']:.1f} ms = {ratio:.2f} "
-            f"(p50 ratio {p50:.2f})"
+            f"(p50 {p50:.2f}, one visitor alone {alone:.2f})"
         )
+    use_database(harness.DB_NAME)
+    with psycopg.connect(harness.PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{large_db}" WITH (FORCE)')  # a few hundred MB
     if not ok:
         print("CHECK FAILED: a page's counts differ from the counted votes, or a request failed")
     worst = max(ratios, key=ratios.get)
