@@ -261,6 +261,8 @@ def test_confirming_freezes_the_rule_with_its_fingerprint(
     r = rule(edition, manager)
     b, c = (p.project for p in selectors.proposal(edition)[0].selected)
     lead = UserFactory()
+    lead.person.preferred_language = "en"  # e-mails go out in each member's language
+    lead.person.save()
     ProjectMember.objects.create(
         project=b, user=lead, email=lead.email, role="lead", accepted_at=timezone.now()
     )
@@ -367,7 +369,10 @@ def test_publishing_needs_every_award_decided(edition, manager, decided, django_
     services.decide_winner(
         actor=manager, award=Award.objects.get(title="Audience prize"), project=decided["b"]
     )
-    decided["a"].submitted_by = UserFactory()
+    winner = UserFactory()
+    winner.person.preferred_language = "en"  # e-mails go out in each member's language
+    winner.person.save()
+    decided["a"].submitted_by = winner
     decided["a"].save()
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_results(actor=manager, edition=edition)
