@@ -6,7 +6,9 @@ with verified e-mail addresses and accounts weeks old, spread over many simulate
 client address arrives in X-Forwarded-For from one trusted proxy). Each vote goes through everything
 the real path does: session login, CSRF, a proof-of-work challenge fetched from /voting/challenge/
 and verified (and spent) by the server, the per-account and per-network rate limits, the vote log,
-the audit entry and the project's counter. In the same run it measures, before and after the votes,
+the audit entry and the project's counter. Votes are posted as the vote widget posts them (htmx: the
+widget needs JavaScript for the proof of work, and the vote area comes back); ``--page`` posts them
+as the plain form instead and gets the full receipt page, the fallback of a browser without htmx. In the same run it measures, before and after the votes,
 the baseline: a logged-in POST to a view that inserts one row (bench/urls.py), same middleware, login
 and request headers.
 
@@ -22,7 +24,7 @@ Afterwards: counted votes == accepted responses == the vote log's accepted rows 
 projects' counters; no voter has two counted votes for one project or more than the limit in a
 category; every honest vote was accepted and every extra one refused. Exit status 1 otherwise.
 
-    .venv/bin/python bench/vote.py [--voters 1000] [--concurrency 16]
+    .venv/bin/python bench/vote.py [--voters 1000] [--concurrency 16] [--page]
 
 Last line: RESULT vote <votes/s> votes/s baseline <insert-view req/s> ratio <vote/baseline>
 """
@@ -245,6 +247,12 @@ def main():  # noqa: PLR0915 - one linear script
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
         help="cache for rate limits and sessions, as in production ('' = per-process memory)",
     )
+    parser.add_argument(
+        "--page",
+        action="store_true",
+        help="post votes without htmx (the full receipt page of the no-JavaScript form); by default they "
+        "are posted as the vote widget posts them (htmx, the vote area comes back)",
+    )
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
     if args.projects < args.limit + 2 or args.votes_each > args.limit * args.categories:
@@ -350,10 +358,17 @@ def main():  # noqa: PLR0915 - one linear script
             if item.get("same_payload"):
                 item["payload"] = previous["payload"]
             previous = item
+        # The widget posts the vote with htmx once the proof of work is done (without JavaScript there
+        # is no proof of work, so no vote), and swaps in the vote area it gets back.
+        widget = {} if args.page else {"HX-Request": "true", "HX-Target": "vote"}
         for item in warm_votes + votes:
             item.update(
                 method="POST",
-                headers={**headers(item["voter"]), "Content-Type": "application/x-www-form-urlencoded"},
+                headers={
+                    **headers(item["voter"]),
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    **widget,
+                },
                 body=urlencode({"next": item["page"], "altcha": item["payload"]}),
             )
 
@@ -370,12 +385,22 @@ def main():  # noqa: PLR0915 - one linear script
             ]
 
         send(server.port, baseline_items()[:100], args.concurrency)
-        warm = send(server.port, warm_votes, min(args.concurrency, 4))
+        warm = send(server.port, warm_votes, min(args.concurrency, 4), keep_body=True)
         base1 = send(server.port, baseline_items(), args.concurrency)
-        target = send(server.port, votes, args.concurrency)
+        target = send(server.port, votes, args.concurrency, keep_body=True)
         base2 = send(server.port, baseline_items(), args.concurrency)
     finally:
         server.stop()
+    if not args.page:
+        # htmx answers a refusal with the vote area and its notice (200, so htmx swaps it in); only an
+        # accepted vote carries a receipt code. Count refusals as the page's redirect (302).
+        for item in warm_votes + votes:
+            if item["status"] == 200 and b"receipt-code" not in item["response"]:
+                item["status"] = 302
+        for result, items in ((warm, warm_votes), (target, votes)):
+            result["statuses"] = {}
+            for item in items:
+                result["statuses"][item["status"]] = result["statuses"].get(item["status"], 0) + 1
 
     # --- Checks ------------------------------------------------------------------------------------
     failures = []
@@ -419,7 +444,8 @@ def main():  # noqa: PLR0915 - one linear script
     ratio = target["rps"] / baseline_rps
     print(
         f"seeded {len(users)} users, {sum(map(len, categories))} projects in {len(categories)} categories, "
-        f"limit {args.limit}/category, {n_networks} networks (/24), Redis {'on' if args.redis else 'off'}"
+        f"limit {args.limit}/category, {n_networks} networks (/24), Redis {'on' if args.redis else 'off'}, "
+        f"votes posted {'as the no-JavaScript form (receipt page)' if args.page else 'by the widget (htmx)'}"
     )
     print(f"warm-up votes:        {warm['n']} sent, statuses {warm['statuses']}")
     print(
@@ -499,8 +525,10 @@ def profile(args, stage, categories, users):
     def insert(c, path, payload):
         return c.post("/bench/insert/", urlencode({"altcha": payload}), form).status_code
 
+    widget = {} if args.page else {"HTTP_HX_REQUEST": "true"}
+
     def cast(c, path, payload):
-        return c.post(path, urlencode({"altcha": payload}), form).status_code
+        return c.post(path, urlencode({"altcha": payload}), form, **widget).status_code
 
     half = len(clients) // 2
     timed, profiled = clients[:half], clients[half:]

@@ -210,6 +210,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Text messages (the public vote's phone check) ------------------------------------------------
 # A dotted path to a hramada.voting.sms.BaseSmsBackend subclass; the console backend only logs.
 SMS_BACKEND = env.str("SMS_BACKEND", default="hramada.voting.sms.ConsoleBackend")
+# Days after a public vote closes before its log forgets the voters' network hashes.
+VOTE_LOG_NETWORK_DAYS = env.int("VOTE_LOG_NETWORK_DAYS", default=90)
 
 # --- Security ---------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

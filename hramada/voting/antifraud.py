@@ -122,10 +122,12 @@ class AccountFacts:
     age_seconds: int | None
     disposable: bool
     aliased: bool
+    verified: bool = True  # has at least one verified e-mail address
 
 
 def account_facts(user, now) -> AccountFacts:
-    """The facts the log keeps about an account: its age and two e-mail flags (never the address)."""
+    """The facts the log keeps about an account: its age and two e-mail flags (never the address),
+    and whether it has a verified address at all (one query for all of them)."""
     addresses = list(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))
     joined = getattr(user, "date_joined", None)
     age = max(0, int((now - joined).total_seconds())) if joined else None
@@ -133,73 +135,8 @@ def account_facts(user, now) -> AccountFacts:
         age_seconds=age,
         disposable=any(is_disposable_email(a) for a in addresses),
         aliased=any(is_aliased_email(a) for a in addresses),
+        verified=bool(addresses),
     )
-
-
-# --- Rate limits (cache with atomic increments; Redis in production) -------------------------------
-
-
-def _minute(now: datetime) -> str:
-    return now.strftime("%Y%m%d%H%M")
-
-
-def _key(kind: str, value: str, now) -> str:
-    return f"voting:rate:{kind}:{value}:{_minute(now)}"
-
-
-def _read(kind: str, value: str, now) -> int:
-    return int(cache.get(_key(kind, value, now)) or 0) if value else 0
-
-
-def _bump(kind: str, value: str, now) -> int:
-    if not value:
-        return 0
-    key = _key(kind, value, now)
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return 1
-
-
-def _hour_key(kind: str, value: str, now) -> str:
-    return f"voting:rate:{kind}:{value}:{now.strftime('%Y%m%d%H')}"
-
-
-def hourly_count(kind: str, value: str, now) -> int:
-    """This hour's count of ``kind`` events for a key (a network hash), without counting one more."""
-    return int(cache.get(_hour_key(kind, value or "-", now)) or 0)
-
-
-def bump_hourly(kind: str, value: str, now) -> int:
-    """Count one ``kind`` event (a wrong code, a text message) for a key in this hour; returns the count."""
-    key = _hour_key(kind, value or "-", now)
-    cache.add(key, 0, timeout=7200)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.add(key, 1, timeout=7200)
-        return 1
-
-
-def limits() -> dict:
-    return {**DEFAULT_RATE_LIMITS, **_setting("VOTING_RATE_LIMITS", {})}
-
-
-def count_attempt(*, account: str, network: str, now) -> tuple[int, int]:
-    """Count one vote attempt for the account key and the network hash; returns both minute counts."""
-    return _bump("acct", account, now), _bump("net", network, now)
-
-
-def over_limit(*, account_count: int, network_count: int) -> str | None:
-    """Which hard limit an attempt broke ("account" or "network"), or None."""
-    configured = limits()
-    if account_count > configured["account_per_minute"]:
-        return "account"
-    if network_count > configured["network_refuse"]:
-        return "network"
-    return None
 
 
 # --- Proof of work (ALTCHA) -------------------------------------------------------------------------
@@ -217,27 +154,176 @@ def _maxnumbers() -> tuple[int, ...]:
     return tuple(_setting("VOTING_POW_MAXNUMBERS", DEFAULT_POW_MAXNUMBERS))
 
 
-def pow_level(*, account: str, network: str, account_age: int | None, stage=None, now=None) -> int:
-    """How hard the next challenge is: 0 normally, 1 for a busy network, 2 for a very busy or
-    suspicious one (many new-account votes) or a brand-new account. Friction, never a block."""
-    now = now or timezone.now()
+# --- Rate limits (cache with atomic increments; Redis in production) -------------------------------
+#
+# Counters live in fixed windows (the key names the minute, hour or 10-minute bucket), so a counter
+# is only ever incremented and read, never reset. The vote path does all of its counting and reading
+# in one round trip (``vote_attempt``: a Redis pipeline; with another cache, its own operations).
+
+
+def _minute(now: datetime) -> str:
+    return now.strftime("%Y%m%d%H%M")
+
+
+def _key(kind: str, value: str, now) -> str:
+    return f"voting:rate:{kind}:{value}:{_minute(now)}"
+
+
+def _hour_key(kind: str, value: str, now) -> str:
+    return f"voting:rate:{kind}:{value}:{now.strftime('%Y%m%d%H')}"
+
+
+def _redis_cache():
+    """The default cache if it is Django's Redis cache (so a pipeline can batch commands), else None."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    return backend if isinstance(backend, RedisCache) else None
+
+
+def _incr_and_read(incr: dict[str, int], read: list[str]) -> tuple[list[int], list[int]]:
+    """Increment each key of ``incr`` (value: its time to live in seconds) and read the ``read`` keys;
+    returns the new counts and the values read (0 for a missing key). One round trip with Redis."""
+    backend = _redis_cache()
+    if backend is None:
+        counts = []
+        for key, ttl in incr.items():
+            cache.add(key, 0, timeout=ttl)
+            try:
+                counts.append(cache.incr(key))
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=ttl)
+                counts.append(1)
+        found = cache.get_many(read) if read else {}
+        return counts, [int(found.get(key) or 0) for key in read]
+    # Django's Redis cache stores integers as plain numbers, so INCR and cache.get agree on them.
+    pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+    for key, ttl in incr.items():
+        name = backend.make_and_validate_key(key)
+        pipe.incr(name)
+        pipe.expire(name, ttl)
+    if read:
+        pipe.mget([backend.make_and_validate_key(key) for key in read])
+    replies = pipe.execute()
+    counts = [int(replies[2 * i]) for i in range(len(incr))]
+    return counts, [int(value or 0) for value in (replies[-1] if read else [])]
+
+
+def hourly_count(kind: str, value: str, now) -> int:
+    """This hour's count of ``kind`` events for a key (a network hash), without counting one more."""
+    return int(cache.get(_hour_key(kind, value or "-", now)) or 0)
+
+
+def bump_hourly(kind: str, value: str, now) -> int:
+    """Count one ``kind`` event (a wrong code, a text message) for a key in this hour; returns the count."""
+    return _incr_and_read({_hour_key(kind, value or "-", now): 7200}, [])[0][0]
+
+
+def limits() -> dict:
+    return {**DEFAULT_RATE_LIMITS, **_setting("VOTING_RATE_LIMITS", {})}
+
+
+def count_attempt(*, account: str, network: str, now) -> tuple[int, int]:
+    """Count one vote attempt for the account key and the network hash; returns both minute counts."""
+    keys = {_key(kind, value, now): 120 for kind, value in (("acct", account), ("net", network)) if value}
+    counts = iter(_incr_and_read(keys, [])[0])
+    return (next(counts) if account else 0), (next(counts) if network else 0)
+
+
+def over_limit(*, account_count: int, network_count: int) -> str | None:
+    """Which hard limit an attempt broke ("account" or "network"), or None."""
+    configured = limits()
+    if account_count > configured["account_per_minute"]:
+        return "account"
+    if network_count > configured["network_refuse"]:
+        return "network"
+    return None
+
+
+# New-account votes per vote and network ("suspicious network", fraud.Thresholds): counted in
+# 10-minute buckets when a vote is accepted; the current bucket and the ones before it cover at
+# least the thresholds' window (60 minutes: 7 buckets, so between 60 and 70 minutes are counted).
+_BUCKET_SECONDS = 600
+
+
+def _new_account_keys(stage_id, network: str, now) -> list[str]:
+    from .fraud import thresholds
+
+    bucket = int(now.timestamp()) // _BUCKET_SECONDS
+    n = -(-thresholds().network_window_minutes * 60 // _BUCKET_SECONDS) + 1
+    return [f"voting:newacct:{stage_id}:{network}:{bucket - i}" for i in range(n)]
+
+
+def count_new_account_vote(*, stage, network: str, account_age: int | None, now) -> None:
+    """Count an accepted vote of a new account for its network (no cache operation for older ones)."""
+    from .fraud import thresholds
+
+    configured = thresholds()
+    if network and account_age is not None and account_age < configured.new_account_hours * 3600:
+        ttl = configured.network_window_minutes * 60 + 2 * _BUCKET_SECONDS
+        _incr_and_read({_new_account_keys(stage.pk, network, now)[0]: ttl}, [])
+
+
+def _suspicious(new_account_votes: int) -> bool:
+    from .fraud import thresholds
+
+    return new_account_votes >= thresholds().network_new_account_votes
+
+
+def network_is_suspicious(stage, network: str, now=None) -> bool:
+    """Whether a network has cast many new-account votes in this vote lately (the hardest challenge)."""
+    keys = _new_account_keys(stage.pk, network, now or timezone.now())
+    return _suspicious(sum(int(v or 0) for v in cache.get_many(keys).values()))
+
+
+def _level(*, net_count: int, account_count: int, account_age: int | None, suspicious: bool) -> int:
     configured = limits()
     level = 0
-    net_count = _read("net", network, now)
     if net_count > configured["network_harder"]:
         level = 2
     elif net_count > configured["network_soft"]:
         level = 1
-    if _read("acct", account, now) > configured["account_per_minute"] // 2:
+    if account_count > configured["account_per_minute"] // 2:
         level = max(level, 1)
-    if account_age is not None and account_age < NEW_ACCOUNT_SECONDS:
+    if (account_age is not None and account_age < NEW_ACCOUNT_SECONDS) or suspicious:
         level = 2
-    if level < 2 and stage is not None and network:
-        from .fraud import network_is_suspicious
-
-        if network_is_suspicious(stage, network, now):
-            level = 2
     return min(level, len(_maxnumbers()) - 1)
+
+
+def pow_level(*, account: str, network: str, account_age: int | None, stage=None, now=None) -> int:
+    """How hard the next challenge is: 0 normally, 1 for a busy network, 2 for a very busy or
+    suspicious one (many new-account votes) or a brand-new account. Friction, never a block."""
+    now = now or timezone.now()
+    net_key, account_key = _key("net", network, now), _key("acct", account, now)
+    new_keys = _new_account_keys(stage.pk, network, now) if stage is not None and network else []
+    found = cache.get_many([*([net_key] if network else []), *([account_key] if account else []), *new_keys])
+    return _level(
+        net_count=int(found.get(net_key) or 0) if network else 0,
+        account_count=int(found.get(account_key) or 0) if account else 0,
+        account_age=account_age,
+        suspicious=_suspicious(sum(int(found.get(key) or 0) for key in new_keys)),
+    )
+
+
+def vote_attempt(
+    *, account: str, network: str, account_age: int | None, stage, now
+) -> tuple[int, str | None]:
+    """Count one vote attempt and judge it, in one cache round trip: the proof-of-work level the
+    attempt needs (as ``pow_level`` before counting it) and the hard limit it broke (``over_limit``)."""
+    counters = {_key(kind, value, now): 120 for kind, value in (("acct", account), ("net", network)) if value}
+    new_keys = _new_account_keys(stage.pk, network, now) if network else []
+    counts, new_votes = _incr_and_read(counters, new_keys)
+    counts = iter(counts)
+    account_count = next(counts) if account else 0
+    network_count = next(counts) if network else 0
+    level = _level(
+        net_count=max(0, network_count - 1),
+        account_count=max(0, account_count - 1),
+        account_age=account_age,
+        suspicious=_suspicious(sum(new_votes)),
+    )
+    return level, over_limit(account_count=account_count, network_count=network_count)
 
 
 def new_challenge(level: int, now=None) -> dict:

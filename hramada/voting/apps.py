@@ -21,7 +21,17 @@ class VotingConfig(AppConfig):
         registry.register_edition_manage_link(50, _("Public vote: rules"), "voting:rules")
         registry.register_edition_manage_link(55, _("Public vote: voting codes"), "voting:codes")
         registry.register_edition_manage_link(60, _("Public vote: fraud panel"), "voting:fraud")
-        if hasattr(registry, "register_stage_edit_guard"):
-            from . import services
+        from . import retention, services
 
+        if hasattr(registry, "register_stage_edit_guard"):
             registry.register_stage_edit_guard(services.guard_stage_edit)
+
+        from hramada.core.registry import register_periodic_job
+
+        # `manage.py run_periodic` (every minute): votes that opened get frozen rules without waiting
+        # for their first vote, and spent challenges are forgotten once expired (not on every vote).
+        register_periodic_job("voting.freeze_due_rules", services.freeze_due_rules)
+        register_periodic_job("voting.purge_challenges", services.purge_challenges)
+        # Privacy: the vote log's network hashes and unfinished phone checks do not outlive their use.
+        register_periodic_job("voting.forget_networks", retention.forget_networks)
+        register_periodic_job("voting.forget_phone_checks", retention.forget_phone_checks)

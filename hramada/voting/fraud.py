@@ -11,7 +11,6 @@ from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -180,17 +179,3 @@ def flagged(stage, limits: Thresholds | None = None, now=None) -> list[Flag]:
     flags = [f for f in evaluate(log_rows(stage), limits, now) if f.flagged]
     flags.sort(key=lambda f: f.row.at, reverse=True)
     return flags
-
-
-def network_is_suspicious(stage, network: str, now=None) -> bool:
-    """Whether a network has cast many new-account votes lately (raises the proof-of-work level)."""
-    now = now or timezone.now()
-    limits = thresholds()
-    recent = VoteLog.objects.filter(
-        stage=stage,
-        network_hash=network,
-        outcome=VoteLog.Outcome.ACCEPTED,
-        at__gte=now - timedelta(minutes=limits.network_window_minutes),
-        account_age_seconds__lt=limits.new_account_hours * 3600,
-    )
-    return recent.count() >= limits.network_new_account_votes

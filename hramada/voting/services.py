@@ -13,7 +13,6 @@ hash of the user and the edition (``selectors.voter_hash``).
 import secrets
 from datetime import UTC
 
-from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -173,7 +172,11 @@ def freeze_due_rules(*, now=None) -> int:
 
 
 def _frozen_rules(stage: Stage, now) -> VotingRules:
-    rules = VotingRules.objects.filter(stage=stage).first()
+    relation = Stage._meta.get_field("voting_rules")
+    if relation.is_cached(stage):  # read with the stage (selectors.vote_target)
+        rules = relation.get_cached_value(stage)
+    else:
+        rules = VotingRules.objects.filter(stage=stage).first()
     if rules is not None and rules.frozen_at is not None:
         return rules
     return freeze_rules(stage=stage, now=now)  # the first vote freezes the rules of a vote that opened
@@ -237,10 +240,27 @@ def _log_refusal(stage, project, outcome, meta, facts, now, via_code=False) -> N
     )
 
 
-def _spend_challenge(
+def purge_challenges(*, now=None) -> int:
+    """Forget spent challenges that have expired anyway (a periodic job); returns how many."""
+    deleted, _by_model = UsedChallenge.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
+
+
+class _ChallengeReplayed(Exception):
+    """The challenge was spent by an earlier vote (raised inside the vote's transaction)."""
+
+
+def _replayed_refusal() -> DomainError:
+    return DomainError(
+        _("This browser check was already used. Reload the page and vote again."), field="altcha"
+    )
+
+
+def _check_challenge(
     *, payload: str, required_level: int, stage, project, meta, facts, now, via_code=False
-) -> None:
-    """Check the proof of work and record it as used: a challenge is good for one vote only."""
+) -> antifraud.CheckedChallenge:
+    """Check the proof of work (signature, expiry, solution, level). It is spent later, in the
+    vote's own transaction (``UsedChallenge``, unique nonce): a challenge is good for one vote only."""
     checked = antifraud.check_challenge(payload)
     if checked is None:
         _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now, via_code)
@@ -256,53 +276,51 @@ def _spend_challenge(
             ),
             field="altcha",
         )
-    UsedChallenge.objects.filter(expires_at__lt=now).delete()  # spent challenges that expired anyway
-    try:
-        with transaction.atomic():
-            UsedChallenge.objects.create(nonce=checked.nonce, expires_at=checked.expires_at)
-    except IntegrityError:
-        _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now, via_code)
-        raise DomainError(
-            _("This browser check was already used. Reload the page and vote again."), field="altcha"
-        ) from None
+    return checked
 
 
 def _friction(
-    *, user, stage, project, voter: str, meta, challenge: str | None, facts, now, via_code=False
-) -> None:
-    """Rate limits and the proof of work, for votes that arrive over the web (``request_meta`` given)."""
+    *, stage, project, voter: str, meta, challenge: str | None, facts, now, via_code=False
+) -> antifraud.CheckedChallenge | None:
+    """Rate limits and the proof of work, for votes that arrive over the web (``request_meta`` given).
+
+    Returns the checked challenge for the vote's transaction to spend (None when no proof of work
+    is required)."""
     network = antifraud.network_hash(meta.ip)
-    level = antifraud.pow_level(
+    level, broken = antifraud.vote_attempt(
         account=voter, network=network, account_age=facts.age_seconds, stage=stage, now=now
     )
-    account_count, network_count = antifraud.count_attempt(account=voter, network=network, now=now)
-    broken = antifraud.over_limit(account_count=account_count, network_count=network_count)
     if broken is not None:
         _log_refusal(stage, project, VoteLog.Outcome.RATE_LIMITED, meta, facts, now, via_code)
         if broken == "network":
             raise DomainError(_("Too many votes from your network right now. Please try again in a minute."))
         raise DomainError(_("You are voting very fast. Please wait a minute and try again."))
-    if antifraud.pow_required():
-        _spend_challenge(
-            payload=challenge or "",
-            required_level=level,
-            stage=stage,
-            project=project,
-            meta=meta,
-            facts=facts,
-            now=now,
-            via_code=via_code,
-        )
+    if not antifraud.pow_required():
+        return None
+    return _check_challenge(
+        payload=challenge or "",
+        required_level=level,
+        stage=stage,
+        project=project,
+        meta=meta,
+        facts=facts,
+        now=now,
+        via_code=via_code,
+    )
 
 
 def _open_stage(project: Project, now) -> Stage:
+    """The project's open public-vote stage; already loaded on a project from ``selectors.vote_target``."""
     if project.status != Project.Status.ELIGIBLE:
         raise DomainError(_("This project is not taking part in the vote."))
-    stage = (
-        Stage.objects.filter(edition_id=project.edition_id, kind=Stage.Kind.PUBLIC_VOTE)
-        .select_related("edition__contest")
-        .first()
-    )
+    if hasattr(project, "vote_stage"):
+        stage = project.vote_stage
+    else:
+        stage = (
+            Stage.objects.filter(edition_id=project.edition_id, kind=Stage.Kind.PUBLIC_VOTE)
+            .select_related("edition__contest")
+            .first()
+        )
     if stage is None or not stage.is_open(now):
         raise DomainError(_("Voting is not open."))
     return stage
@@ -379,10 +397,10 @@ def cast_vote(
     else:
         if user is None or not user.is_authenticated:
             raise DomainError(_("Sign in to vote."))
-        if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        facts = antifraud.account_facts(user, now)  # one read of the verified addresses
+        if not facts.verified:
             raise DomainError(_("Confirm your e-mail address to vote: open the link we sent you."))
         stage = _open_stage(project, now)
-        facts = antifraud.account_facts(user, now)
         if facts.disposable:
             _log_refusal(stage, project, VoteLog.Outcome.DISPOSABLE, meta, facts, now)
             raise DomainError(
@@ -399,9 +417,10 @@ def cast_vote(
                 field="phone",
             )
     limit = rules.votes_per_category
+    network = antifraud.network_hash(meta.ip)
+    checked = None
     if request_meta is not None:
-        _friction(
-            user=user,
+        checked = _friction(
             stage=stage,
             project=project,
             voter=voter,
@@ -412,20 +431,32 @@ def cast_vote(
             via_code=code_row is not None,
         )
 
-    # Each pass re-reads the voter's votes: a unique violation means a concurrent request of the same
-    # voter committed a vote (PostgreSQL makes the loser wait for the winner's commit), so the next
-    # read sees it. Every pass either returns, refuses, or finds one more slot taken.
-    for _attempt in range(limit + 1):
-        counted = _counted(stage, project.category_id, voter)
-        if any(project_id == project.pk for project_id, _slot in counted):
-            raise _already_voted()
-        taken = {slot for _project_id, slot in counted}
-        free = [slot for slot in range(1, limit + 1) if slot not in taken]
-        if not free:
-            raise _all_used(limit)
+    # The first pass does not read: it tries slot 1, free for a voter's first vote in the category
+    # (the usual case, and the only one with the default limit of 1). The constraints refuse it
+    # otherwise, and each later pass reads the voter's votes first: a unique violation means the voter
+    # has a vote there (a concurrent request's included: PostgreSQL makes the loser wait for the
+    # winner's commit), so the next read sees it. Every pass returns, refuses, or finds a slot taken.
+    free = [1]
+    for attempt in range(limit + 2):
+        if attempt:
+            counted = _counted(stage, project.category_id, voter)
+            if any(project_id == project.pk for project_id, _slot in counted):
+                raise _already_voted()
+            taken = {slot for _project_id, slot in counted}
+            free = [slot for slot in range(1, limit + 1) if slot not in taken]
+            if not free:
+                raise _all_used(limit)
         receipt = new_receipt_code()
         try:
             with transaction.atomic():
+                # The challenge is spent in the vote's transaction: an accepted vote always spends
+                # one, a refused or failed vote never does (see docs/contests.md), and a replay
+                # (or a double-click racing this request) hits the unique nonce and is refused.
+                if checked is not None:
+                    try:
+                        UsedChallenge.objects.create(nonce=checked.nonce, expires_at=checked.expires_at)
+                    except IntegrityError:
+                        raise _ChallengeReplayed from None  # leaves the block: rolled back
                 if code_row is not None and not VotingCode.objects.filter(
                     pk=code_row.pk, revoked_at__isnull=True
                 ).update(first_used_at=Coalesce(F("first_used_at"), Value(now))):
@@ -447,7 +478,7 @@ def cast_vote(
                     stage=stage,
                     project=project,
                     vote=vote,
-                    network_hash=antifraud.network_hash(meta.ip),
+                    network_hash=network,
                     ua_family=antifraud.ua_family(meta.user_agent),
                     account_age_seconds=facts.age_seconds,
                     disposable_email=facts.disposable,
@@ -463,8 +494,17 @@ def cast_vote(
                     scope=_scope(stage),
                     data={"project": project.public_id, "stage": stage.public_id},
                 )
+        except _ChallengeReplayed:
+            _log_refusal(
+                stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now, code_row is not None
+            )
+            raise _replayed_refusal() from None
         except IntegrityError:
             continue
+        if code_row is None:
+            antifraud.count_new_account_vote(
+                stage=stage, network=network, account_age=facts.age_seconds, now=now
+            )
         return vote, receipt
     if Vote.objects.filter(
         stage=stage, project=project, voter_hash=voter, withdrawn_at__isnull=True

@@ -33,6 +33,14 @@ def _project_or_404(public_id):
     return project
 
 
+def _vote_target_or_404(public_id):
+    """The project as voting and withdrawing need it (with its vote stage and rules), in one query."""
+    project = selectors.vote_target(public_id)
+    if project is None:
+        raise Http404
+    return project
+
+
 def _back(request, project):
     """The page the form came from (``next``) if it is on this site, otherwise the project's page."""
     target = request.POST.get("next")
@@ -51,10 +59,13 @@ def _stage_or_404(contest, edition):
     return stage
 
 
-def _button(request, project, *, notice="", ok=True, code=None, status=200):
-    """htmx: the project's vote area, refreshed, with the notice (and the receipt) inside it."""
-    edition = contest_selectors.edition_page(project.edition.contest.slug, project.edition.public_id)
-    vote = selectors.edition_vote(request.user, edition, timezone.now()) if edition is not None else {}
+def _button(request, project, *, notice="", ok=True, code=None, status=200, vote=None):
+    """htmx: the project's vote area, refreshed, with the notice (and the receipt) inside it.
+
+    ``vote``: the vote area's state when the caller knows it (after an accepted vote); else read."""
+    if vote is None:
+        edition = contest_selectors.edition_page(project.edition.contest.slug, project.edition.public_id)
+        vote = selectors.edition_vote(request.user, edition, timezone.now()) if edition is not None else {}
     response = render(
         request,
         "voting/public/_button.html",
@@ -82,7 +93,7 @@ def _phone_url(stage_or_project, back: str = "") -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cast(request, public_id):
-    project = _project_or_404(public_id)
+    project = _vote_target_or_404(public_id)
     if request.method == "GET":  # back from the log-in page: the visitor presses the button again
         return redirect("contests:project", project.public_id)
     try:
@@ -113,14 +124,16 @@ def cast(request, public_id):
         return _back(request, project)
     # The code exists only in this response: it is not kept anywhere (the vote stores its hash).
     if request.htmx:
-        return _button(request, project, notice=_("Thank you: your vote is counted."), code=code)
+        # Just accepted: the vote is open and this voter's vote for the project counts (nothing to read).
+        voted = {"vote_open": True, "my_project_ids": {project.pk}, "annulled_project_ids": set()}
+        return _button(request, project, notice=_("Thank you: your vote is counted."), code=code, vote=voted)
     return render(request, "voting/public/receipt.html", {"project": project, "vote": vote, "code": code})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request, public_id):
-    project = _project_or_404(public_id)
+    project = _vote_target_or_404(public_id)
     if request.method == "GET":
         return redirect("contests:project", project.public_id)
     vote = selectors.my_vote_for(request.user, project)
@@ -353,13 +366,9 @@ def challenge(request):
     meta = RequestMeta.from_request(request)
     stage = None
     account, age = "", None
-    project = (
-        contest_selectors.public_project(request.GET.get("project", ""))
-        if request.GET.get("project")
-        else None
-    )
+    project = selectors.vote_target(request.GET["project"]) if request.GET.get("project") else None
     if project is not None:
-        stage = selectors.vote_stage(project.edition_id)
+        stage = project.vote_stage
     if request.user.is_authenticated and stage is not None:
         account = selectors.voter_hash(request.user, stage)
         age = antifraud.account_facts(request.user, timezone.now()).age_seconds

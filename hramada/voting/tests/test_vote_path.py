@@ -1,0 +1,296 @@
+"""The public vote's hot path (bench/vote.py): one lookup for the project, its stage and rules; the
+challenge spent in the vote's own transaction; no purge and no vote-log count per vote; the rate
+limits and the "suspicious network" signal in one cache round trip; periodic jobs for the rest."""
+
+import secrets
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from hramada.contests.models import Project, Stage
+from hramada.contests.tests.factories import CategoryFactory, EditionFactory, ProjectFactory
+from hramada.core.errors import DomainError
+from hramada.core.registry import periodic_jobs
+from hramada.people.tests.factories import UserFactory
+from hramada.voting import antifraud, selectors, services
+from hramada.voting.antifraud import RequestMeta
+from hramada.voting.models import UsedChallenge, Vote, VoteLog, VotingRules
+
+from .factories import VotingRulesFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stage():
+    rules = VotingRulesFactory(votes_per_category=2)
+    services.freeze_rules(stage=rules.stage)
+    return rules.stage
+
+
+@pytest.fixture
+def projects(stage):
+    category = CategoryFactory(edition=stage.edition)
+    return [ProjectFactory(category=category, title=f"Project {n}") for n in range(3)]
+
+
+def old_user():
+    user = UserFactory()
+    type(user).objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=30))
+    user.refresh_from_db()
+    return user
+
+
+def web(ip="203.0.113.8"):
+    return RequestMeta(ip=ip, user_agent="Mozilla/5.0 Firefox/128.0")
+
+
+def solved(level=0):
+    return antifraud.solve(antifraud.new_challenge(level))
+
+
+# --- One lookup -------------------------------------------------------------------------------------
+
+
+def test_vote_target_reads_project_stage_and_rules_in_one_query(django_assert_num_queries, stage, projects):
+    project = projects[0]
+    with django_assert_num_queries(1):
+        found = selectors.vote_target(project.public_id)
+        target = found.vote_stage
+        assert (
+            found.pk == project.pk and found.title == "Project 0" and found.status == Project.Status.ELIGIBLE
+        )
+        assert str(found.category) == project.category.title
+        assert found.edition.contest.slug == stage.edition.contest.slug
+        assert target.pk == stage.pk and target.kind == Stage.Kind.PUBLIC_VOTE
+        assert target.edition.contest.organisation_id == stage.edition.contest.organisation_id
+        assert timezone.is_aware(target.starts_at) and target.is_open(timezone.now())
+        assert target.voting_rules.votes_per_category == 2 and target.voting_rules.frozen_at is not None
+
+
+def test_vote_target_refuses_unknown_and_ineligible_projects(stage, projects):
+    assert selectors.vote_target("0" * 26) is None
+    Project.objects.filter(pk=projects[0].pk).update(status=Project.Status.SUBMITTED)
+    assert selectors.vote_target(projects[0].public_id) is None
+
+
+def test_vote_target_without_a_vote_stage_or_rules():
+    project = ProjectFactory(category=CategoryFactory(edition=EditionFactory()))
+    assert selectors.vote_target(project.public_id).vote_stage is None
+    with pytest.raises(DomainError, match="Voting is not open"):
+        services.cast_vote(user=UserFactory(), project=selectors.vote_target(project.public_id))
+
+    rules = VotingRulesFactory()
+    stage = rules.stage
+    rules.delete()  # a vote whose organisers never set rules: the first vote freezes the defaults
+    project = ProjectFactory(category=CategoryFactory(edition=stage.edition))
+    found = selectors.vote_target(project.public_id)
+    with pytest.raises(VotingRules.DoesNotExist):
+        found.vote_stage.voting_rules  # noqa: B018 - known to be missing, not read again
+    services.cast_vote(user=UserFactory(), project=found)
+    assert VotingRules.objects.get(stage=stage).frozen_at is not None
+
+
+def test_a_vote_over_the_web_takes_a_fixed_number_of_queries(
+    client, settings, django_assert_num_queries, stage, projects
+):
+    settings.VOTING_POW_REQUIRED = True
+    services.cast_vote(user=old_user(), project=projects[0])  # the hour's counter row exists already
+    client.force_login(old_user())
+    body = {"altcha": solved()}
+    # Session, user, the lookup, the e-mail addresses; then one transaction (here a savepoint):
+    # challenge, vote (slot 1 tried without reading: the voter's first in the category), counter,
+    # hourly counter, log, audit entry. Nothing after it: the htmx answer needs no read.
+    with django_assert_num_queries(4 + 8):
+        response = client.post(
+            reverse("voting:cast", args=[projects[0].public_id]), body, HTTP_HX_REQUEST="true"
+        )
+    assert response.status_code == 200 and "receipt-code" in response.content.decode()
+    assert "You voted for this project." in response.content.decode()
+    assert Vote.objects.count() == 2 and UsedChallenge.objects.count() == 1
+
+
+# --- The challenge is spent with the vote -------------------------------------------------------------
+
+
+def test_an_accepted_vote_spends_its_challenge_and_a_replay_is_refused_and_logged(settings, stage, projects):
+    settings.VOTING_POW_REQUIRED = True
+    voter, payload = old_user(), solved()
+    services.cast_vote(user=voter, project=projects[0], request_meta=web(), challenge=payload)
+    assert UsedChallenge.objects.count() == 1
+    with pytest.raises(DomainError, match="already used"):
+        services.cast_vote(user=voter, project=projects[1], request_meta=web(), challenge=payload)
+    assert Vote.objects.count() == 1 and UsedChallenge.objects.count() == 1
+    assert VoteLog.objects.filter(outcome=VoteLog.Outcome.CHALLENGE_FAILED).count() == 1
+
+
+def test_a_refused_vote_leaves_its_challenge_unspent(settings, stage, projects):
+    """The spend commits with the vote or not at all: a refusal gives the voter nothing, so the same
+    solved challenge may still buy one vote; it never buys two."""
+    settings.VOTING_POW_REQUIRED = True
+    voter = old_user()
+    services.cast_vote(user=voter, project=projects[0], request_meta=web(), challenge=solved())
+    payload = solved()
+    with pytest.raises(DomainError, match="already voted"):
+        services.cast_vote(user=voter, project=projects[0], request_meta=web(), challenge=payload)
+    assert UsedChallenge.objects.count() == 1
+    services.cast_vote(user=voter, project=projects[1], request_meta=web(), challenge=payload)
+    assert UsedChallenge.objects.count() == 2
+    with pytest.raises(DomainError, match="already used"):
+        services.cast_vote(user=old_user(), project=projects[2], request_meta=web(), challenge=payload)
+    assert Vote.objects.count() == 2
+
+
+def test_a_vote_refused_inside_its_transaction_rolls_the_spend_back(settings, stage, projects):
+    settings.VOTING_POW_REQUIRED = True
+    voter = old_user()
+    payload = solved()
+    # A concurrent vote by the same voter took the project between the read and the insert: the
+    # unique constraint refuses this one, the whole transaction (with the spend) is rolled back.
+    real_counted = services._counted
+    services._counted = lambda *args: []
+    try:
+        services.cast_vote(user=voter, project=projects[0])
+        with pytest.raises(DomainError, match="already voted"):
+            services.cast_vote(user=voter, project=projects[0], request_meta=web(), challenge=payload)
+    finally:
+        services._counted = real_counted
+    assert UsedChallenge.objects.count() == 0
+
+
+def test_votes_do_not_purge_challenges_the_periodic_job_does(settings, stage, projects):
+    settings.VOTING_POW_REQUIRED = True
+    now = timezone.now()
+    UsedChallenge.objects.create(nonce="expired", expires_at=now - timedelta(minutes=1))
+    UsedChallenge.objects.create(nonce="valid", expires_at=now + timedelta(minutes=5))
+    services.cast_vote(user=old_user(), project=projects[0], request_meta=web(), challenge=solved())
+    assert UsedChallenge.objects.filter(nonce="expired").exists()
+    assert services.purge_challenges(now=now) == 1
+    assert set(UsedChallenge.objects.values_list("nonce", flat=True)) - {"valid"} == {
+        UsedChallenge.objects.exclude(nonce="valid").get().nonce
+    }
+    assert not UsedChallenge.objects.filter(nonce="expired").exists()
+
+
+def test_a_second_vote_in_a_category_reads_the_free_slot(stage, projects):
+    voter = old_user()
+    services.cast_vote(user=voter, project=projects[0])
+    vote, _code = services.cast_vote(user=voter, project=projects[1])  # slot 1 taken: read, then slot 2
+    assert vote.slot == 2
+    with pytest.raises(DomainError, match="all 2 votes"):
+        services.cast_vote(user=voter, project=projects[2])
+    with pytest.raises(DomainError, match="already voted"):
+        services.cast_vote(user=voter, project=projects[1])
+    services.withdraw_vote(user=voter, vote=Vote.objects.get(project=projects[0]))
+    assert services.cast_vote(user=voter, project=projects[2])[0].slot == 1
+    assert Project.objects.get(pk=projects[2].pk).vote_count == 1
+
+
+def test_periodic_jobs_are_registered():
+    names = {name for name, _fn in periodic_jobs}
+    assert {"voting.freeze_due_rules", "voting.purge_challenges"} <= names
+
+
+def test_the_periodic_job_freezes_rules_of_a_vote_that_opened_without_votes():
+    rules = VotingRulesFactory()
+    assert rules.frozen_at is None
+    job = dict(periodic_jobs)["voting.freeze_due_rules"]
+    assert job() >= 1
+    rules.refresh_from_db()
+    assert rules.frozen_at is not None and rules.fingerprint == selectors.rules_fingerprint(rules)
+
+
+# --- Limits and the suspicious-network signal from the cache ----------------------------------------
+
+
+def test_new_account_votes_from_one_network_raise_the_level_without_reading_the_log(
+    django_assert_num_queries, stage, projects
+):
+    net_ip = "198.51.100.7"
+    network = antifraud.network_hash(net_ip)
+    for _ in range(7):  # the threshold is 8 votes by accounts younger than 24 h in an hour
+        services.cast_vote(user=UserFactory(), project=projects[0], request_meta=web(net_ip))
+    for _ in range(3):  # older accounts do not count
+        services.cast_vote(user=old_user(), project=projects[1], request_meta=web(net_ip))
+    with django_assert_num_queries(0):
+        assert antifraud.pow_level(account="a", network=network, account_age=10**6, stage=stage) == 0
+    services.cast_vote(user=UserFactory(), project=projects[2], request_meta=web("198.51.100.200"))
+    with django_assert_num_queries(0):
+        assert antifraud.pow_level(account="a", network=network, account_age=10**6, stage=stage) == 2
+        level, broken = antifraud.vote_attempt(
+            account="a", network=network, account_age=10**6, stage=stage, now=timezone.now()
+        )
+    assert level == 2 and broken is None
+    other = VotingRulesFactory().stage  # another vote: its own count
+    assert antifraud.pow_level(account="a", network=network, account_age=10**6, stage=other) == 0
+    # The window is at least the thresholds' hour: the counts are still there 59 minutes later...
+    later = timezone.now() + timedelta(minutes=59)
+    assert antifraud.pow_level(account="a", network=network, account_age=10**6, stage=stage, now=later) == 2
+    # ...and gone after at most 70 minutes.
+    much_later = timezone.now() + timedelta(minutes=71)
+    assert (
+        antifraud.pow_level(account="a", network=network, account_age=10**6, stage=stage, now=much_later) == 0
+    )
+
+
+def test_vote_attempt_counts_like_count_attempt_and_judges_like_pow_level(settings):
+    settings.VOTING_RATE_LIMITS = {"account_per_minute": 3, "network_soft": 2, "network_harder": 4}
+    now = timezone.now()
+    stage = VotingRulesFactory().stage
+    results = [
+        antifraud.vote_attempt(account="acct", network="net", account_age=10**6, stage=stage, now=now)
+        for _ in range(5)
+    ]
+    # Levels as pow_level saw them before each attempt; "account" once the 4th attempt broke 3/min.
+    assert results == [(0, None), (0, None), (1, None), (1, "account"), (1, "account")]
+    assert antifraud.count_attempt(account="acct", network="net", now=now) == (6, 6)
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache (Redis) with a key prefix of its own; skipped without a Redis server."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server")
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{secrets.token_hex(4)}",
+        },
+    }
+    yield
+    cache.clear()
+
+
+def test_with_redis_one_vote_attempt_is_one_round_trip(redis_cache, monkeypatch):
+    from redis.client import Pipeline
+
+    stage = VotingRulesFactory().stage
+    now = timezone.now()
+    executed = []
+    real = Pipeline.execute
+    monkeypatch.setattr(Pipeline, "execute", lambda self, *a, **k: executed.append(1) or real(self, *a, **k))
+    for key in antifraud._new_account_keys(stage.pk, "net", now)[:2]:
+        cache.set(key, 4)  # 8 recent new-account votes from "net", read back with the counters
+    assert antifraud.vote_attempt(account="acct", network="net", account_age=10**6, stage=stage, now=now) == (
+        2,
+        None,
+    )
+    assert len(executed) == 1
+    # The counters are the cache's own integers: the cache and the limits read the same numbers.
+    assert antifraud.count_attempt(account="acct", network="net", now=now) == (2, 2)
+    assert cache.get(antifraud._key("acct", "acct", now)) == 2
+    assert 0 < cache.ttl(antifraud._key("acct", "acct", now)) <= 120 if hasattr(cache, "ttl") else True
+    assert (
+        antifraud.bump_hourly("badcode", "net", now) == 1
+        and antifraud.hourly_count("badcode", "net", now) == 1
+    )
