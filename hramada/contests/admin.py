@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
 from hramada.core.admin import AuditedAdminMixin
+from hramada.core.errors import DomainError
 
+from . import registry
 from .models import Category, Contest, Edition, Project, Stage
 
 
@@ -47,8 +50,29 @@ class CategoryAdmin(ContestScopedAdminMixin, TranslationAdmin):
     list_display = ["title", "edition", "order"]
 
 
+class StageAdminForm(forms.ModelForm):
+    """The admin site asks the same stage-edit guards as the organiser pages (an opened public vote
+    keeps its dates: its published rules' fingerprint covers them)."""
+
+    class Meta:
+        model = Stage
+        fields = ["edition", "kind", "starts_at", "ends_at", "closed_early_at"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("starts_at") and data.get("ends_at"):
+            saved = Stage.objects.get(pk=self.instance.pk)
+            for guard in registry.stage_edit_guards:
+                try:
+                    guard(saved, data["starts_at"], data["ends_at"])
+                except DomainError as exc:
+                    raise forms.ValidationError(exc.message) from None
+        return data
+
+
 @admin.register(Stage)
 class StageAdmin(ContestScopedAdminMixin, admin.ModelAdmin):
+    form = StageAdminForm
     list_display = ["edition", "kind", "starts_at", "ends_at", "closed_early_at"]
     list_filter = ["kind"]
 

@@ -215,3 +215,39 @@ def test_dashboard_and_organisation_menu_link(client, manager, edition):
     org = edition.contest.organisation
     page = client.get(reverse("orgs:edit", args=[org.slug])).content.decode()
     assert reverse("contests:org_contests", args=[org.slug]) in page
+
+
+def test_the_admin_site_cannot_move_an_opened_public_vote(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hramada.contests.models import Stage
+    from hramada.core.tests.helpers import login_staff
+    from hramada.people.tests.factories import UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    login_staff(client, admin_user)
+    now = timezone.now()
+    stage = StageFactory(
+        kind=Stage.Kind.PUBLIC_VOTE, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=5)
+    )
+    url = reverse("admin:contests_stage_change", args=[stage.pk])
+    moved = now + timedelta(days=9)
+    response = client.post(
+        url,
+        {
+            "edition": stage.edition_id,
+            "kind": stage.kind,
+            "starts_at_0": stage.starts_at.strftime("%Y-%m-%d"),
+            "starts_at_1": stage.starts_at.strftime("%H:%M:%S"),
+            "ends_at_0": moved.strftime("%Y-%m-%d"),
+            "ends_at_1": moved.strftime("%H:%M:%S"),
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200  # the form again, not a redirect
+    errors = str(response.context_data["adminform"].form.non_field_errors())
+    assert "fingerprint cover the voting window" in errors
+    stage.refresh_from_db()
+    assert stage.ends_at < moved
