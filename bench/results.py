@@ -235,16 +235,32 @@ def fetch(port: int, path: str) -> str:
     return body
 
 
-def page_totals(port: int, paths: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """(sum of the counts shown, number of projects shown) on each page."""
+def page_totals(port: int, paths: dict[str, str]) -> dict:
+    """What each page shows: the results page's counts (sum, number of projects), and the edition
+    page's count per project it previews (public id -> count; it shows each category's first ones)."""
     edition = fetch(port, paths["edition"])
     results = fetch(port, paths["results"])
-    shown_edition = [int(n) for n in re.findall(r'<p class="count"><strong>(\d+)</strong>', edition)]
+    cards = re.findall(r'<li class="card project-card" id="project-(\w+)">(.*?)</li>', edition, re.S)
+    shown_edition = {}
+    for public_id, card in cards:
+        count = re.search(r'<p class="count"><strong>(\d+)</strong>', card)
+        shown_edition[public_id] = int(count.group(1)) if count else None
     shown_results = [int(n) for n in re.findall(r'<td class="num">(\d+)', results)]
-    return {
-        "edition": (sum(shown_edition), len(shown_edition)),
-        "results": (sum(shown_results), len(shown_results)),
-    }
+    return {"edition": shown_edition, "results": (sum(shown_results), len(shown_results))}
+
+
+def counted_by_project(stage) -> dict[str, int]:
+    from django.db.models import Count
+
+    from hramada.voting.models import Vote
+
+    rows = (
+        Vote.objects.filter(stage=stage, withdrawn_at__isnull=True, annulled_at__isnull=True)
+        .values("project__public_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["project__public_id"]: row["n"] for row in rows}
 
 
 def slowest_queries(paths: dict[str, str]) -> list[str]:
@@ -360,12 +376,16 @@ def main():
         use_database(db)
         counted = counted_votes(stage)
         shown = totals[size]
-        line_ok = all(total == counted and n == args.projects for total, n in shown.values())
+        by_project = counted_by_project(stage)
+        previewed = shown["edition"]
+        edition_ok = bool(previewed) and all(n == by_project.get(pid, 0) for pid, n in previewed.items())
+        results_total, results_n = shown["results"]
+        line_ok = edition_ok and results_total == counted and results_n == args.projects
         ok = ok and line_ok
         print(
-            f"check at {size} votes: counted in the vote table {counted}; shown on the edition page "
-            f"{shown['edition'][0]} ({shown['edition'][1]} projects), on the results page "
-            f"{shown['results'][0]} ({shown['results'][1]} projects)" + ("" if line_ok else "  MISMATCH")
+            f"check at {size} votes: counted in the vote table {counted}; the edition page previews "
+            f"{len(previewed)} projects, each with its counted votes: {edition_ok}; the results page shows "
+            f"{results_total} ({results_n} projects)" + ("" if line_ok else "  MISMATCH")
         )
     print(
         f"project list at {args.projects} projects: p99 {small['edition']['p99_ms']:.0f} ms at concurrency "
