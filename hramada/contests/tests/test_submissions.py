@@ -337,6 +337,8 @@ def test_bulk_screening_all_or_nothing(edition, category, lead, manager, call):
 def test_teams_hear_once_that_the_public_vote_opened(
     draft, lead, manager, edition, django_capture_on_commit_callbacks
 ):
+    lead.person.preferred_language = "en"  # the e-mail goes out in the lead's language
+    lead.person.save()
     project = services.submit_project(user=lead, project=draft)
     services.screen_project(actor=manager, project=project, eligible=True)
     now = timezone.now()
