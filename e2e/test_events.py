@@ -273,7 +273,7 @@ def test_participants_register_wait_cancel_and_accept(page, new_context, server,
     expect(boris_box).to_contain_text("All places are taken. You can join the waiting list.")
     boris_box.get_by_role("button", name="Join the waiting list").click()
     expect(boris.locator(".messages")).to_contain_text(
-        "All places are taken: you are on the waiting list, number 1."
+        "All places are taken: you are on the waiting list. We will write if a place frees up."
     )
     expect(boris_box).to_contain_text("You are on the waiting list: number 1.")
     boris_reg = Registration.objects.get(event=small_event, person__user__email="boris@example.org")
