@@ -242,6 +242,7 @@ def main():  # noqa: PLR0915 - one linear script
         "--profile", choices=["auto", "always", "never"], default="auto", help="auto: when below the goal"
     )
     parser.add_argument("--profile-votes", type=int, default=60)
+    parser.add_argument("--profile-dump", default="", help="also save the vote profile (pstats) to this file")
     parser.add_argument(
         "--redis",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
@@ -535,6 +536,8 @@ def profile(args, stage, categories, users):
     # Timed without the profiler (its overhead falls on Python calls, not on waiting for the database).
     results = {"baseline": run(insert, timed, False), "vote": run(cast, timed, False)}
     vote_profile = run(cast, profiled, True)[0]
+    if args.profile_dump:
+        vote_profile.dump_stats(args.profile_dump)
     n = len(timed)
     print(f"\nPROFILE (in process, Django test client, one connection, no concurrency; {n} requests each)")
     for name, (_prof, queries, statuses, wall) in results.items():

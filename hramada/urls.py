@@ -19,6 +19,9 @@ urlpatterns += i18n_patterns(
     # Exempt from CSRF: it only sets the visitor's language cookie, and cached public pages carry
     # no per-visitor token.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # The vote's endpoints come first: resolving a URL tries the patterns in order, and a vote is the
+    # busiest request of a contest (bench/vote.py). Its patterns overlap no other app's.
+    path("", include("hramada.voting.urls")),
     path("", include("hramada.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("hramada.people.urls")),
@@ -27,7 +30,6 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.events.urls")),
     path("", include("hramada.questions.urls")),
     path("", include("hramada.contests.urls")),
-    path("", include("hramada.voting.urls")),
     path("", include("hramada.reviews.urls")),
     path("", include("hramada.awards.urls")),
     prefix_default_language=True,

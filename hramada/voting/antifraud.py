@@ -125,10 +125,14 @@ class AccountFacts:
     verified: bool = True  # has at least one verified e-mail address
 
 
-def account_facts(user, now) -> AccountFacts:
+def account_facts(user, now, addresses: list[str] | None = None) -> AccountFacts:
     """The facts the log keeps about an account: its age and two e-mail flags (never the address),
-    and whether it has a verified address at all (one query for all of them)."""
-    addresses = list(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))
+    and whether it has a verified address at all (one query for all of them, unless the caller read
+    the verified ``addresses`` already)."""
+    if addresses is None:
+        addresses = list(
+            EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+        )
     joined = getattr(user, "date_joined", None)
     age = max(0, int((now - joined).total_seconds())) if joined else None
     return AccountFacts(
@@ -158,7 +162,7 @@ def _maxnumbers() -> tuple[int, ...]:
 #
 # Counters live in fixed windows (the key names the minute, hour or 10-minute bucket), so a counter
 # is only ever incremented and read, never reset. The vote path does all of its counting and reading
-# in one round trip (``vote_attempt``: a Redis pipeline; with another cache, its own operations).
+# in one round trip (``vote_attempt``: one Lua script on Redis; with another cache, its own operations).
 
 
 def _minute(now: datetime) -> str:
@@ -174,12 +178,40 @@ def _hour_key(kind: str, value: str, now) -> str:
 
 
 def _redis_cache():
-    """The default cache if it is Django's Redis cache (so a pipeline can batch commands), else None."""
+    """The default cache if it is Django's Redis cache (so one script can do several commands), else None."""
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
     backend = caches["default"]
     return backend if isinstance(backend, RedisCache) else None
+
+
+# Increment the first ARGV[1] keys (each followed by its time to live in ARGV) and read the rest:
+# one command, so the vote's counting and reading is one round trip and one reply to parse.
+_INCR_AND_READ_LUA = """
+local n = tonumber(ARGV[1])
+local out = {}
+for i = 1, n do
+  out[i] = redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ARGV[i + 1])
+end
+for i = n + 1, #KEYS do
+  out[i] = redis.call('GET', KEYS[i])
+end
+return out
+"""
+_scripts: dict[int, object] = {}
+
+
+def _incr_and_read_script(backend):
+    """The script, bound to a client on the cache's write pool; made once per pool (Django's Redis
+    cache builds a new client object, a few hundred Python calls, for every operation)."""
+    pool = backend._cache._get_connection_pool(write=True)
+    script = _scripts.get(id(pool))
+    if script is None:
+        client = backend._cache._client(connection_pool=pool)
+        script = _scripts[id(pool)] = client.register_script(_INCR_AND_READ_LUA)
+    return script
 
 
 def _incr_and_read(incr: dict[str, int], read: list[str]) -> tuple[list[int], list[int]]:
@@ -198,16 +230,9 @@ def _incr_and_read(incr: dict[str, int], read: list[str]) -> tuple[list[int], li
         found = cache.get_many(read) if read else {}
         return counts, [int(found.get(key) or 0) for key in read]
     # Django's Redis cache stores integers as plain numbers, so INCR and cache.get agree on them.
-    pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
-    for key, ttl in incr.items():
-        name = backend.make_and_validate_key(key)
-        pipe.incr(name)
-        pipe.expire(name, ttl)
-    if read:
-        pipe.mget([backend.make_and_validate_key(key) for key in read])
-    replies = pipe.execute()
-    counts = [int(replies[2 * i]) for i in range(len(incr))]
-    return counts, [int(value or 0) for value in (replies[-1] if read else [])]
+    keys = [backend.make_and_validate_key(key) for key in (*incr, *read)]
+    replies = _incr_and_read_script(backend)(keys=keys, args=[len(incr), *incr.values()])
+    return [int(value) for value in replies[: len(incr)]], [int(value or 0) for value in replies[len(incr) :]]
 
 
 def hourly_count(kind: str, value: str, now) -> int:

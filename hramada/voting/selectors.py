@@ -12,6 +12,7 @@ from datetime import UTC, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Sum
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from hramada.contests.models import Project, Stage
@@ -197,14 +198,16 @@ def vote_stage(edition_id: int) -> Stage | None:
 # The vote path's lookup runs on every vote. Django's query compiler costs several thousand Python
 # calls for a query with five joins (more than the rest of the vote); this one is a single fixed
 # statement, built once per process from the models' own metadata, whose rows go through the same
-# field converters the ORM applies (aware datetimes on SQLite, for example).
+# field converters the ORM applies (aware datetimes on SQLite, for example). For a vote it also reads
+# the voter's verified addresses (``project.voter_emails``), which the vote's checks need.
 _VOTE_TARGET_MODELS = ("project", "category", "edition", "contest", "stage", "rules")
-_vote_target_sql: dict[str, tuple] = {}
+_vote_target_sql: dict[tuple, tuple] = {}
 
 
-def _vote_target_statement(connection):
-    if connection.alias in _vote_target_sql:
-        return _vote_target_sql[connection.alias]
+def _vote_target_statement(connection, with_emails: bool):
+    key = (connection.alias, with_emails)
+    if key in _vote_target_sql:
+        return _vote_target_sql[key]
     from hramada.contests.models import Category, Contest, Edition
 
     q = connection.ops.quote_name
@@ -225,8 +228,15 @@ def _vote_target_statement(connection):
         for f in fields:
             col = f.get_col(alias)
             found = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
-            converters.append((col, found))
+            if found:
+                converters.append((fields.index(f), col, found))
         parts.append((model, [f.attname for f in fields], converters, fields.index(model._meta.pk)))
+    if with_emails:
+        aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+        columns.append(
+            f"(SELECT {aggregate}(a.{q('email')}, ' ') FROM {q(EmailAddress._meta.db_table)} a"  # noqa: S608
+            f" WHERE a.{q('user_id')} = %s AND a.{q('verified')})"
+        )
     # Identifiers come from the models' metadata (quoted); the values are parameters.
     table = {name: q(model._meta.db_table) for name, (model, _alias) in tables.items()}
     sql = " ".join(
@@ -242,21 +252,35 @@ def _vote_target_statement(connection):
             f"WHERE p.{q('public_id')} = %s AND p.{q('status')} = %s",
         ]
     )
-    _vote_target_sql[connection.alias] = (sql, parts)
+    _vote_target_sql[key] = (sql, parts)
     return sql, parts
 
 
-def vote_target(public_id: str) -> Project | None:
+def _loaded(model, alias: str, attnames, values):
+    """A model instance as ``Model.from_db`` makes it, without running ``__init__`` (and the
+    translation library's wrapper around it): the vote path builds six of these per vote."""
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    state = obj._state = ModelState()
+    state.adding = False
+    state.db = alias
+    return obj
+
+
+def vote_target(public_id: str, voter=None) -> Project | None:
     """An eligible project as the vote path needs it, in one query: its category, edition and
     contest, and the edition's public-vote stage (``project.vote_stage``, None if there is none) with
     its rules (``stage.voting_rules``, when set). Lighter than the public page's ``public_project``:
-    no place, attachments or team."""
+    no place, attachments or team. With ``voter`` (a signed-in user), ``project.voter_emails`` lists
+    their verified e-mail addresses."""
     from django.db import connections
 
     connection = connections[Project.objects.db]
-    sql, parts = _vote_target_statement(connection)
+    with_emails = voter is not None and voter.is_authenticated
+    sql, parts = _vote_target_statement(connection, with_emails)
+    params = [Stage.Kind.PUBLIC_VOTE.value, str(public_id), Project.Status.ELIGIBLE.value]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Stage.Kind.PUBLIC_VOTE.value, str(public_id), Project.Status.ELIGIBLE.value])
+        cursor.execute(sql, [voter.pk, *params] if with_emails else params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -267,11 +291,13 @@ def vote_target(public_id: str) -> Project | None:
         if values[pk_index] is None:  # no such row (left join): no stage, or no rules
             objects[name] = None
             continue
-        for i, (col, found) in enumerate(converters):
+        for i, col, found in converters:
             for convert in found:
                 values[i] = convert(values[i], col, connection)
-        objects[name] = model.from_db(connection.alias, attnames, values)
+        objects[name] = _loaded(model, connection.alias, attnames, values)
     project, edition, stage = objects["project"], objects["edition"], objects["stage"]
+    if with_emails:
+        project.voter_emails = (row[-1] or "").split()
     edition.contest = objects["contest"]
     project.edition = edition
     project.category = objects["category"]

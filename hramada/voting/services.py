@@ -11,6 +11,7 @@ hash of the user and the edition (``selectors.voter_hash``).
 """
 
 import secrets
+from contextlib import nullcontext
 from datetime import UTC
 
 from django.db import IntegrityError, transaction
@@ -26,8 +27,8 @@ from hramada.core import audit
 from hramada.core.errors import DomainError
 from hramada.orgs.models import Organisation
 
-from . import antifraud, codes
-from .models import ProjectHourCount, UsedChallenge, Vote, VoteLog, VoterPhone, VotingCode, VotingRules
+from . import antifraud, codes, writes
+from .models import UsedChallenge, Vote, VoteLog, VoterPhone, VotingCode, VotingRules
 from .selectors import _RECEIPT_ALPHABET, receipt_hash, rules_fingerprint, voter_hash
 
 MAX_VOTES_PER_CATEGORY = 100
@@ -35,8 +36,9 @@ MAX_VOTES_PER_CATEGORY = 100
 
 def new_receipt_code() -> str:
     """A one-time receipt shown to the voter once: 80 random bits as XXXX-XXXX-XXXX-XXXX."""
-    chars = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(16))
-    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
+    bits = int.from_bytes(secrets.token_bytes(10))
+    chars = "".join([_RECEIPT_ALPHABET[(bits >> (5 * i)) & 31] for i in range(16)])
+    return f"{chars[0:4]}-{chars[4:8]}-{chars[8:12]}-{chars[12:16]}"
 
 
 def _scope(stage: Stage):
@@ -195,21 +197,6 @@ def _hour(now):
     return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def _bump_hour_count(*, stage_id: int, project_id: int, now, delta: int) -> None:
-    """Add ``delta`` to the project's row for this hour (created on first use), inside the caller's
-    transaction. Rows are per project and hour, so votes for different projects never wait on each other."""
-    rows = ProjectHourCount.objects.filter(stage_id=stage_id, project_id=project_id, hour=_hour(now))
-    if rows.update(votes=F("votes") + delta):
-        return
-    try:
-        with transaction.atomic():
-            ProjectHourCount.objects.create(
-                stage_id=stage_id, project_id=project_id, hour=_hour(now), votes=delta
-            )
-    except IntegrityError:  # created by a concurrent vote for the same project in the same hour
-        rows.update(votes=F("votes") + delta)
-
-
 def _all_used(limit: int) -> DomainError:
     return DomainError(
         ngettext(
@@ -246,10 +233,6 @@ def purge_challenges(*, now=None) -> int:
     return deleted
 
 
-class _ChallengeReplayed(Exception):
-    """The challenge was spent by an earlier vote (raised inside the vote's transaction)."""
-
-
 def _replayed_refusal() -> DomainError:
     return DomainError(
         _("This browser check was already used. Reload the page and vote again."), field="altcha"
@@ -280,13 +263,12 @@ def _check_challenge(
 
 
 def _friction(
-    *, stage, project, voter: str, meta, challenge: str | None, facts, now, via_code=False
+    *, stage, project, voter: str, network: str, meta, challenge: str | None, facts, now, via_code=False
 ) -> antifraud.CheckedChallenge | None:
     """Rate limits and the proof of work, for votes that arrive over the web (``request_meta`` given).
 
     Returns the checked challenge for the vote's transaction to spend (None when no proof of work
     is required)."""
-    network = antifraud.network_hash(meta.ip)
     level, broken = antifraud.vote_attempt(
         account=voter, network=network, account_age=facts.age_seconds, stage=stage, now=now
     )
@@ -397,7 +379,8 @@ def cast_vote(
     else:
         if user is None or not user.is_authenticated:
             raise DomainError(_("Sign in to vote."))
-        facts = antifraud.account_facts(user, now)  # one read of the verified addresses
+        # One read of the verified addresses, unless the vote's lookup brought them along.
+        facts = antifraud.account_facts(user, now, getattr(project, "voter_emails", None))
         if not facts.verified:
             raise DomainError(_("Confirm your e-mail address to vote: open the link we sent you."))
         stage = _open_stage(project, now)
@@ -424,6 +407,7 @@ def cast_vote(
             stage=stage,
             project=project,
             voter=voter,
+            network=network,
             meta=meta,
             challenge=challenge,
             facts=facts,
@@ -447,60 +431,64 @@ def cast_vote(
             if not free:
                 raise _all_used(limit)
         receipt = new_receipt_code()
+        accepted = writes.AcceptedVote(
+            stage_id=stage.pk,
+            project_id=project.pk,
+            category_id=project.category_id,
+            voter_hash=voter,
+            slot=free[0],
+            limit=limit,
+            receipt_hash=receipt_hash(receipt),
+            at=now,
+            hour=_hour(now),
+            network_hash=network,
+            ua_family=antifraud.ua_family(meta.user_agent),
+            account_age_seconds=facts.age_seconds,
+            disposable_email=facts.disposable,
+            aliased_email=facts.aliased,
+            via_code=code_row is not None,
+            # No actor and no voter hash: the audit log shows that a vote was cast, not by whom.
+            audit_row=audit.entry_row(
+                actor=None,
+                action="voting.vote.cast",
+                target=project,
+                scope=_scope(stage),
+                data={"project": project.public_id, "stage": stage.public_id},
+                now=now,
+            ),
+            # The challenge is spent with the vote, all or nothing: an accepted vote always spends
+            # one, a refused or failed vote never does (see docs/contests.md), and a replay (or a
+            # double-click racing this request) hits the unique nonce and is refused.
+            challenge_nonce=checked.nonce if checked is not None else None,
+            challenge_expires_at=checked.expires_at if checked is not None else None,
+        )
         try:
-            with transaction.atomic():
-                # The challenge is spent in the vote's transaction: an accepted vote always spends
-                # one, a refused or failed vote never does (see docs/contests.md), and a replay
-                # (or a double-click racing this request) hits the unique nonce and is refused.
-                if checked is not None:
-                    try:
-                        UsedChallenge.objects.create(nonce=checked.nonce, expires_at=checked.expires_at)
-                    except IntegrityError:
-                        raise _ChallengeReplayed from None  # leaves the block: rolled back
+            with transaction.atomic() if code_row is not None else nullcontext():
                 if code_row is not None and not VotingCode.objects.filter(
                     pk=code_row.pk, revoked_at__isnull=True
                 ).update(first_used_at=Coalesce(F("first_used_at"), Value(now))):
                     # Revoked since it was read: the revocation committed first, so the code stays unused.
                     raise _code_refused(revoked=True)
-                vote = Vote.objects.create(
-                    stage=stage,
-                    project=project,
-                    category_id=project.category_id,
-                    voter_hash=voter,
-                    slot=free[0],
-                    limit=limit,
-                    receipt_hash=receipt_hash(receipt),
-                    created_at=now,
-                )
-                Project.objects.filter(pk=project.pk).update(vote_count=F("vote_count") + 1)
-                _bump_hour_count(stage_id=stage.pk, project_id=project.pk, now=now, delta=1)
-                VoteLog.objects.create(
-                    stage=stage,
-                    project=project,
-                    vote=vote,
-                    network_hash=network,
-                    ua_family=antifraud.ua_family(meta.user_agent),
-                    account_age_seconds=facts.age_seconds,
-                    disposable_email=facts.disposable,
-                    aliased_email=facts.aliased,
-                    via_code=code_row is not None,
-                    at=now,
-                )
-                # No actor and no voter hash: the log shows that a vote was cast, not by whom.
-                audit.record(
-                    actor=None,
-                    action="voting.vote.cast",
-                    target=project,
-                    scope=_scope(stage),
-                    data={"project": project.public_id, "stage": stage.public_id},
-                )
-        except _ChallengeReplayed:
+                vote_id = writes.record_vote(accepted)
+        except writes.VoteRefused as refused:
+            if not refused.replay:
+                continue
             _log_refusal(
                 stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now, code_row is not None
             )
             raise _replayed_refusal() from None
-        except IntegrityError:
-            continue
+        vote = Vote(
+            pk=vote_id,
+            stage=stage,
+            project=project,
+            category_id=project.category_id,
+            voter_hash=voter,
+            slot=free[0],
+            limit=limit,
+            receipt_hash=accepted.receipt_hash,
+            created_at=now,
+        )
+        vote._state.adding = False
         if code_row is None:
             antifraud.count_new_account_vote(
                 stage=stage, network=network, account_age=facts.age_seconds, now=now
@@ -539,8 +527,7 @@ def withdraw_vote(*, user=None, vote: Vote, code: str | None = None, now=None, r
             if Vote.objects.filter(pk=vote.pk, annulled_at__isnull=False).exists():
                 raise DomainError(_("This vote was annulled by the organisers; it cannot be withdrawn."))
             raise DomainError(_("This vote has already been withdrawn."))
-        Project.objects.filter(pk=vote.project_id).update(vote_count=F("vote_count") - 1)
-        _bump_hour_count(stage_id=stage.pk, project_id=vote.project_id, now=now, delta=-1)
+        writes.change_count(stage_id=stage.pk, project_id=vote.project_id, hour=_hour(now), delta=-1)
         audit.record(
             actor=None,
             action="voting.vote.withdrawn",
@@ -582,8 +569,7 @@ def annul_votes(*, actor, stage: Stage, votes, reason: str, now=None) -> int:
             if changed:
                 annulled[project_id] = annulled.get(project_id, 0) + 1
         for project_id, n in sorted(annulled.items()):
-            Project.objects.filter(pk=project_id).update(vote_count=F("vote_count") - n)
-            _bump_hour_count(stage_id=stage.pk, project_id=project_id, now=now, delta=-n)
+            writes.change_count(stage_id=stage.pk, project_id=project_id, hour=_hour(now), delta=-n)
         total = sum(annulled.values())
         if total:
             projects = dict(Project.objects.filter(pk__in=annulled).values_list("id", "public_id"))

@@ -5,10 +5,13 @@ refusals and withdrawals redirect, so a reload never repeats a change, and a rep
 by the service.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -33,9 +36,10 @@ def _project_or_404(public_id):
     return project
 
 
-def _vote_target_or_404(public_id):
-    """The project as voting and withdrawing need it (with its vote stage and rules), in one query."""
-    project = selectors.vote_target(public_id)
+def _vote_target_or_404(public_id, voter=None):
+    """The project as voting and withdrawing need it (with its vote stage and rules, and the
+    ``voter``'s verified addresses), in one query."""
+    project = selectors.vote_target(public_id, voter)
     if project is None:
         raise Http404
     return project
@@ -83,6 +87,42 @@ def _button(request, project, *, notice="", ok=True, code=None, status=200, vote
     return response
 
 
+def _validated_csrf_token(request) -> str:
+    """The (masked) CSRF token this POST was just accepted with, looked up as Django's CSRF check
+    does (the form field, else the header), to put back in the form the answer carries; a fresh one
+    (``get_token``, a few hundred Python calls) only if there is none."""
+    return (
+        request.POST.get("csrfmiddlewaretoken")
+        or request.META.get(settings.CSRF_HEADER_NAME)
+        or get_token(request)
+    )
+
+
+def _accepted_button(request, project, code):
+    """htmx, after an accepted vote: the vote area with the receipt and the withdraw button.
+
+    Its state is known (the vote is open and this voter's vote for the project counts), so nothing is
+    read, and this branch of the template needs no context processor: it gets the few values it
+    uses (the rest of the vote's cost is fixed by the path; see docs/contests.md)."""
+    response = HttpResponse(
+        get_template("voting/public/_button.html").render(
+            {
+                "request": request,
+                "user": request.user,
+                "csrf_token": _validated_csrf_token(request),
+                "project": project,
+                "vote": {"vote_open": True, "my_project_ids": {project.pk}, "annulled_project_ids": set()},
+                "notice": _("Thank you: your vote is counted."),
+                "notice_ok": True,
+                "receipt_code": code,
+                "back": request.POST.get("next", ""),
+            }
+        )
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _phone_url(stage_or_project, back: str = "") -> str:
     edition = stage_or_project.edition
     url = reverse("voting:phone", args=[edition.contest.slug, edition.public_id])
@@ -93,7 +133,7 @@ def _phone_url(stage_or_project, back: str = "") -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cast(request, public_id):
-    project = _vote_target_or_404(public_id)
+    project = _vote_target_or_404(public_id, request.user)
     if request.method == "GET":  # back from the log-in page: the visitor presses the button again
         return redirect("contests:project", project.public_id)
     try:
@@ -124,9 +164,7 @@ def cast(request, public_id):
         return _back(request, project)
     # The code exists only in this response: it is not kept anywhere (the vote stores its hash).
     if request.htmx:
-        # Just accepted: the vote is open and this voter's vote for the project counts (nothing to read).
-        voted = {"vote_open": True, "my_project_ids": {project.pk}, "annulled_project_ids": set()}
-        return _button(request, project, notice=_("Thank you: your vote is counted."), code=code, vote=voted)
+        return _accepted_button(request, project, code)
     return render(request, "voting/public/receipt.html", {"project": project, "vote": vote, "code": code})
 
 
