@@ -64,6 +64,22 @@ class ReasonForm(forms.Form):
     )
 
 
+class UndoFinalistsForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log with your name."),
+    )
+    notify_teams = forms.BooleanField(
+        label=_("e-mail each of these teams that their project is no longer a finalist"),
+        required=False,
+        help_text=_(
+            "Leave it unticked if you will confirm the same teams again soon, or tell them yourself."
+        ),
+    )
+
+
 class AwardForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     category = forms.ModelChoiceField(

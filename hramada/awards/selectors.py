@@ -307,6 +307,58 @@ def finalists(edition):
     )
 
 
+def undo_refusal(edition, category) -> str | None:
+    """Why the confirmation of a category's finalists can no longer be undone, or None: once the results
+    are published, once an award went to one of them, or once the jury scored one of them."""
+    if is_published(edition):
+        return _("The results of this edition are published; they can no longer change.")
+    confirmed = list(
+        Finalist.objects.filter(category=category).select_related("project").order_by("position")
+    )
+    award = (
+        Award.objects.filter(edition=edition, project_id__in=[f.project_id for f in confirmed])
+        .select_related("project")
+        .order_by("order", "id")
+        .first()
+    )
+    if award is not None:
+        return _(
+            "“%(award)s” has already been given to “%(project)s”, a finalist of this category, so the "
+            "confirmation can no longer be undone."
+        ) % {"award": award.title, "project": award.project.title}
+    jury = review_stage(edition, ReviewStage.Kind.JURY)
+    if jury is not None and confirmed:
+        scored = review_selectors.reviewed_subjects(jury.round, [subject_key(f.project) for f in confirmed])
+        if scored:
+            titles = [f.project.title for f in confirmed if subject_key(f.project) in scored]
+            return _(
+                "The jury has already scored finalists of this category (%(list)s), so the confirmation can "
+                "no longer be undone."
+            ) % {"list": ", ".join(titles)}
+    return None
+
+
+def undo_summary(edition, category) -> dict:
+    """What undoing a category's confirmation would change, for the summary page (reads only)."""
+    confirmed = list(
+        Finalist.objects.filter(category=category)
+        .select_related("project", "confirmed_by__person")
+        .order_by("position")
+    )
+    jury = review_stage(edition, ReviewStage.Kind.JURY)
+    jury_assignments = 0
+    if jury is not None and confirmed:
+        jury_assignments = review_selectors.assignments_of_subjects(
+            jury.round, [subject_key(f.project) for f in confirmed]
+        )
+    return {
+        "finalists": confirmed,
+        "refusal": undo_refusal(edition, category) if confirmed else None,
+        "jury_stage": jury,
+        "jury_assignments": jury_assignments,
+    }
+
+
 def jury_ranking(award: Award) -> list[tuple[Finalist, object]]:
     """The finalists an award may go to, best jury score first (unscored last): the proposal."""
     qs = finalists(award.edition)

@@ -290,6 +290,60 @@ def confirm_finalists(*, actor, edition, category, projects, reason: str = "", n
     return created
 
 
+@transaction.atomic
+def undo_finalists(*, actor, edition, category, reason: str, notify_teams: bool = False) -> int:
+    """Withdraw the confirmation of a category's finalists, with a reason (audited), while no award went to
+    one of them and the jury has not scored them; their jury items go too and the rule stays frozen. The
+    teams, already told they are finalists, are e-mailed only if ``notify_teams``. Returns how many."""
+    _require(actor, edition)
+    _not_published(edition)
+    if category.edition_id != edition.pk:
+        raise DomainError(_("This category belongs to another edition."))
+    Category.objects.select_for_update().filter(pk=category.pk).first()
+    finalists = list(
+        Finalist.objects.select_for_update()
+        .filter(category=category)
+        .select_related("project")
+        .order_by("position")
+    )
+    if not finalists:
+        raise DomainError(_("The finalists of this category are not confirmed: there is nothing to undo."))
+    refusal = selectors.undo_refusal(edition, category)
+    if refusal:
+        raise DomainError(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Give the reason for undoing the confirmation (it is kept in the audit log)."), field="reason"
+        )
+    jury = selectors.review_stage(edition, ReviewStage.Kind.JURY)
+    removed = 0
+    if jury is not None:
+        # Refused by reviews (nothing removed) if a juror submitted a score since the check above.
+        removed = review_services.remove_items(
+            actor=actor, round=jury.round, subject_keys=[selectors.subject_key(f.project) for f in finalists]
+        )
+    Finalist.objects.filter(pk__in=[f.pk for f in finalists]).delete()
+    rule = selectors.rule_for(edition)
+    audit.record(
+        actor=actor,
+        action="awards.finalists.undone",
+        target=category,
+        scope=_scope(edition),
+        data={
+            "finalists": [f.project.public_id for f in finalists],
+            "reason": reason,
+            "jury_items_removed": removed,
+            "teams_notified": bool(notify_teams),
+            "rule_fingerprint": rule.fingerprint if rule else "",
+        },
+    )
+    if notify_teams:
+        for finalist in finalists:
+            enqueue_on_commit(tasks.send_finalist_withdrawn_email, finalist.project_id, category.pk)
+    return len(finalists)
+
+
 # --- Awards, pledges, winners ---------------------------------------------------------------------------
 
 
@@ -360,7 +414,8 @@ def decide_winner(*, actor, award, project, now=None) -> Award:
     _require(actor, edition)
     _not_published(edition)
     award = Award.objects.select_for_update().get(pk=award.pk)
-    finalist = Finalist.objects.filter(project=project, edition=edition).first()
+    # Locked: undoing the category's finalists at the same moment waits, or makes this one refused.
+    finalist = Finalist.objects.select_for_update().filter(project=project, edition=edition).first()
     if finalist is None:
         raise DomainError(_("Only a finalist can win an award."), field="project")
     if award.category_id and finalist.category_id != award.category_id:

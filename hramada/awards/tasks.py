@@ -1,4 +1,6 @@
-"""E-mails to project teams: "you are a finalist" and "you won" (sent after the change commits)."""
+"""E-mails to project teams: "you are a finalist", "you are no longer a finalist" (when the organisers
+undo a confirmation and choose to tell the teams) and "you won"; sent after the change commits, to each
+member in their own language."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -33,16 +35,18 @@ def team_recipients(project) -> list[tuple[str, str]]:
     return out
 
 
-def _send(project, template, context):
-    context = {
-        **context,
-        "project": project,
-        "project_url": settings.SITE_URL + reverse("contests:project", args=[project.public_id]),
-    }
+def _send(project, template, context, links=None):
+    """``links`` maps context names to (URL name, args); addresses carry the language (/be/, /ru/, /en/),
+    so they are made in each recipient's."""
+    links = {"project_url": ("contests:project", [project.public_id]), **(links or {})}
     for email, language in team_recipients(project):
         with translation.override(language):
-            subject = render_to_string(f"awards/email/{template}_subject.txt", context).strip()
-            body = render_to_string(f"awards/email/{template}.txt", context)
+            urls = {
+                name: settings.SITE_URL + reverse(view, args=args) for name, (view, args) in links.items()
+            }
+            mine = {**context, **urls, "project": project}
+            subject = render_to_string(f"awards/email/{template}_subject.txt", mine).strip()
+            body = render_to_string(f"awards/email/{template}.txt", mine)
         EmailMessage(subject, body, None, [email]).send()
 
 
@@ -61,6 +65,18 @@ def send_finalist_email(finalist_id: int) -> None:
 
 
 @task()
+def send_finalist_withdrawn_email(project_id: int, category_id: int) -> None:
+    """The organisers undid the confirmation of the category's finalists and chose to tell the teams."""
+    from hramada.contests.models import Category, Project
+
+    project = Project.objects.select_related("submitted_by").filter(pk=project_id).first()
+    category = Category.objects.select_related("edition__contest").filter(pk=category_id).first()
+    if project is None or category is None:
+        return
+    _send(project, "finalist_withdrawn", {"category": category, "edition": category.edition})
+
+
+@task()
 def send_winner_email(award_id: int) -> None:
     from .models import Award
 
@@ -71,7 +87,9 @@ def send_winner_email(award_id: int) -> None:
     )
     if award is None or award.project is None:
         return
-    results_url = settings.SITE_URL + reverse(
-        "awards:results", args=[award.edition.contest.slug, award.edition.public_id]
+    _send(
+        award.project,
+        "winner",
+        {"award": award, "edition": award.edition},
+        links={"results_url": ("awards:results", [award.edition.contest.slug, award.edition.public_id])},
     )
-    _send(award.project, "winner", {"award": award, "edition": award.edition, "results_url": results_url})

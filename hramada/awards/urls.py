@@ -17,6 +17,7 @@ urlpatterns = [
     path(M + "rule/", manage.rule, name="rule"),
     path(M + "finalists/", manage.finalists, name="finalists"),
     path(M + "finalists/<str:category>/confirm/", manage.confirm_finalists, name="confirm_finalists"),
+    path(M + "finalists/<str:category>/undo/", manage.undo_finalists, name="undo_finalists"),
     path(M + "prizes/", manage.awards, name="awards"),
     path(M + "prizes/<str:award>/winner/", manage.decide_winner, name="decide_winner"),
     path(M + "pledges/<str:pledge>/<str:decision>/", manage.decide_pledge, name="decide_pledge"),

@@ -8,10 +8,12 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self):
-        from hramada.core.registry import register_manage_section
+        from hramada.core.registry import register_manage_section, register_periodic_job
         from hramada.orgs.registry import register_menu_link
 
-        from . import selectors
+        from . import selectors, services
 
         register_manage_section(30, selectors.manage_section)
         register_menu_link(35, _("Reviews"), "reviews:org_rounds", perm="reviews.add_round")
+        # `manage.py run_periodic` (every minute): reviewers with work left hear once before their round closes.
+        register_periodic_job("reviews.remind_reviewers", services.send_reminders)

@@ -160,6 +160,8 @@ class Reviewer(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the "round closes soon" reminder went out: once per reviewer and round (services.send_reminders).
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

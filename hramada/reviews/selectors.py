@@ -129,6 +129,20 @@ def results(round_: Round) -> list[ItemResult]:
     return ranked + unranked
 
 
+def reviewed_subjects(round_: Round, subject_keys) -> set[str]:
+    """The given subjects that have at least one submitted review in the round."""
+    return set(
+        Assignment.objects.filter(round=round_, status=S.DONE, item__subject_key__in=list(subject_keys))
+        .values_list("item__subject_key", flat=True)
+        .distinct()
+    )
+
+
+def assignments_of_subjects(round_: Round, subject_keys) -> int:
+    """How many assignments (pending or done) the given subjects have in the round."""
+    return Assignment.objects.filter(round=round_, item__subject_key__in=list(subject_keys)).count()
+
+
 @dataclass
 class ReviewerProgress:
     reviewer: Reviewer

@@ -21,7 +21,15 @@ from hramada.orgs.models import Organisation
 from hramada.reviews.models import Rubric
 
 from .. import selectors, services
-from ..forms import AwardForm, PledgeForm, ReasonForm, RuleForm, StartRoundForm, WinnerForm
+from ..forms import (
+    AwardForm,
+    PledgeForm,
+    ReasonForm,
+    RuleForm,
+    StartRoundForm,
+    UndoFinalistsForm,
+    WinnerForm,
+)
 from ..models import Pledge, ReviewStage
 
 
@@ -213,6 +221,39 @@ def confirm_finalists(request, contest, edition, category):
         ],
         deviates=deviates,
         form=form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def undo_finalists(request, contest, edition, category):
+    """GET: what undoing the category's confirmation changes (or why it is refused); POST: undo it."""
+    edition = _edition_for(request, contest, edition)
+    category = get_object_or_404(edition.categories.all(), public_id=category)
+    summary = selectors.undo_summary(edition, category)
+    if not summary["finalists"]:
+        raise Http404
+    form = UndoFinalistsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.undo_finalists(
+                actor=request.user,
+                edition=edition,
+                category=category,
+                reason=form.cleaned_data["reason"],
+                notify_teams=form.cleaned_data["notify_teams"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The finalists of “%(c)s” are no longer confirmed. Confirm the category's finalists again.")
+                % {"c": category},
+            )
+            return _back(edition, "awards:finalists")
+    return _render(
+        request, "awards/manage/undo_finalists.html", edition, category=category, form=form, **summary
     )
 
 

@@ -11,7 +11,7 @@ from hramada.core.models import AuditEntry
 from hramada.orgs.models import Membership, Role
 from hramada.orgs.tests.factories import OrganisationFactory
 from hramada.people.tests.factories import UserFactory
-from hramada.reviews import selectors, services
+from hramada.reviews import planning, selectors, services
 from hramada.reviews.models import Assignment, Conflict, Item, Reviewer, Score
 
 from .factories import (
@@ -176,6 +176,34 @@ def test_add_items_is_idempotent_per_subject_key(round_, manager):
         services.add_items(actor=UserFactory(), round=round_, items=data)
 
 
+def test_remove_items_takes_out_unreviewed_items_with_their_pending_work(round_, manager):
+    reviewer = ReviewerFactory(round=round_)
+    AssignmentFactory(reviewer=reviewer, item=ItemFactory(round=round_, subject_key="x:1"))
+    Conflict.objects.create(reviewer=reviewer, item=ItemFactory(round=round_, subject_key="x:2"), reason="x")
+    keep = ItemFactory(round=round_, subject_key="x:3")
+    removed = services.remove_items(actor=manager, round=round_, subject_keys=["x:1", "x:2", "x:unknown"])
+    assert removed == 2
+    assert list(Item.objects.filter(round=round_)) == [keep]
+    assert not Assignment.objects.exists() and not Conflict.objects.exists()
+    entry = AuditEntry.objects.get(action="reviews.items.removed")
+    assert entry.data == {"subject_keys": ["x:1", "x:2"], "pending_assignments_removed": 1}
+    assert services.remove_items(actor=manager, round=round_, subject_keys=["x:9"]) == 0
+
+
+def test_remove_items_refuses_reviewed_items_and_removes_nothing(round_, manager):
+    reviewed = AssignmentFactory(
+        reviewer=ReviewerFactory(round=round_), item=ItemFactory(round=round_, subject_key="x:1")
+    )
+    done_review(reviewed, all=6)
+    ItemFactory(round=round_, subject_key="x:2")
+    assert selectors.reviewed_subjects(round_, ["x:1", "x:2"]) == {"x:1"}
+    with pytest.raises(DomainError, match="already been reviewed"):
+        services.remove_items(actor=manager, round=round_, subject_keys=["x:1", "x:2"])
+    assert Item.objects.filter(round=round_).count() == 2
+    with pytest.raises(DomainError, match="Only the organisers"):
+        services.remove_items(actor=UserFactory(), round=round_, subject_keys=["x:2"])
+
+
 # --- Reviewers and conflicts -----------------------------------------------------------------------------
 
 
@@ -281,7 +309,7 @@ def test_unassign_only_pending(round_, manager):
 def check_plan_properties(round_, plan):
     k = round_.reviews_per_item
     reviewers = list(round_.reviewers.all())
-    orgs = services._reviewer_orgs(reviewers)
+    orgs = planning.reviewer_orgs(reviewers)
     conflicts = set(Conflict.objects.filter(item__round=round_).values_list("reviewer_id", "item_id"))
     existing = set(Assignment.objects.filter(round=round_).values_list("reviewer_id", "item_id"))
     pairs = set(plan.pairs)
@@ -340,14 +368,14 @@ def test_plan_properties_on_random_data(seed):
     # Some existing manual work the plan must count and never repeat.
     for _n in range(rng.randint(0, 5)):
         reviewer, item = rng.choice(reviewers), rng.choice(items)
-        if services._refusal(reviewer, item) is None:
+        if planning.refusal(reviewer, item) is None:
             Assignment.objects.create(round=round_, reviewer=reviewer, item=item, manual=True)
     plan = services.plan_assignment(round=round_)
     check_plan_properties(round_, plan)
     # Balance: no reviewer could hand one of their new items to someone two or more lighter.
     load = {entry.reviewer.pk: entry.total for entry in plan.loads}
     new_load = {entry.reviewer.pk: entry.new for entry in plan.loads}
-    orgs_of = services._reviewer_orgs(reviewers)
+    orgs_of = planning.reviewer_orgs(reviewers)
     conflicts = set(Conflict.objects.filter(item__round=round_).values_list("reviewer_id", "item_id"))
     taken = set(plan.pairs) | set(
         Assignment.objects.filter(round=round_).values_list("reviewer_id", "item_id")

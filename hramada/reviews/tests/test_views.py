@@ -352,3 +352,24 @@ def test_auto_assign_preview_explains_items_left_short(client, round_, manager):
     page = client.get(rurl("auto_assign", round_)).content.decode()
     assert "1 item will still have too few reviews" in page
     assert "Crisis psychology" in page and "from the applicant" in page
+
+
+def test_small_round_actions_show_refusals_and_form_errors_and_refuse_get(client, round_, manager):
+    """Removing a reviewer, recording or lifting a conflict, assigning and taking back share one shape:
+    POST only, the service's refusal or the form's errors as a message, back to the list page."""
+    reviewer = ReviewerFactory(round=round_)
+    done = AssignmentFactory(reviewer=reviewer, item=ItemFactory(round=round_))
+    services.submit_review(user=reviewer.user, assignment=done, scores={round_.rubric.criteria.get().pk: 4})
+    actions = [
+        (rurl("reviewer_remove", round_, reviewer.public_id), {}, "reviewers", "already submitted reviews"),
+        (rurl("assignment_remove", round_, done.public_id), {}, "assignments", "already been submitted"),
+        (rurl("assignment_add", round_), {"reviewer": "nobody"}, "assignments", "valid choice"),
+        (rurl("conflict_add", round_), {"reviewer": reviewer.public_id}, "reviewers", "required"),
+    ]
+    for url, data, back, message in actions:
+        assert client.get(url).status_code == 405
+        response = client.post(url, data)
+        assert response.status_code == 302 and response["Location"] == rurl(back, round_)
+        page = client.get(response["Location"]).content.decode()
+        assert message in page, url
+    assert Reviewer.objects.filter(pk=reviewer.pk).exists() and Assignment.objects.filter(pk=done.pk).exists()

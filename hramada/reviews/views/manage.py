@@ -81,6 +81,22 @@ def _flash_form_errors(request, form):
             messages.error(request, error)
 
 
+def _act(request, round_, back: str, action, success: str, form=None):
+    """The shape of the small POST actions on a round (remove a reviewer, record or lift a conflict,
+    assign or take back): check the form if there is one, run the service, flash its outcome or its
+    refusal, and go back to the list page ``back``."""
+    if form is not None and not form.is_valid():
+        _flash_form_errors(request, form)
+    else:
+        try:
+            action()
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, success)
+    return redirect(back, round_id=round_.public_id)
+
+
 def _render_round(request, template, round_, current, **context):
     context.update({"round": round_, "organisation": round_.organisation, "current": current})
     return render(request, f"reviews/manage/{template}", context)
@@ -230,13 +246,13 @@ def reviewers(request, round_id):
 def reviewer_remove(request, round_id, reviewer_id):
     round_ = _round_for(request, round_id)
     reviewer = get_object_or_404(Reviewer, round=round_, public_id=reviewer_id)
-    try:
-        services.remove_reviewer(actor=request.user, reviewer=reviewer)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The reviewer is removed."))
-    return redirect("reviews:reviewers", round_id=round_.public_id)
+    return _act(
+        request,
+        round_,
+        "reviews:reviewers",
+        lambda: services.remove_reviewer(actor=request.user, reviewer=reviewer),
+        _("The reviewer is removed."),
+    )
 
 
 @login_required
@@ -244,21 +260,19 @@ def reviewer_remove(request, round_id, reviewer_id):
 def conflict_add(request, round_id):
     round_ = _round_for(request, round_id)
     form = ConflictForm(request.POST, round=round_)
-    if form.is_valid():
-        try:
-            services.declare_conflict(
-                actor=request.user,
-                reviewer=form.cleaned_data["reviewer"],
-                item=form.cleaned_data["item"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The conflict of interest is recorded."))
-    else:
-        _flash_form_errors(request, form)
-    return redirect("reviews:reviewers", round_id=round_.public_id)
+    return _act(
+        request,
+        round_,
+        "reviews:reviewers",
+        lambda: services.declare_conflict(
+            actor=request.user,
+            reviewer=form.cleaned_data["reviewer"],
+            item=form.cleaned_data["item"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("The conflict of interest is recorded."),
+        form=form,
+    )
 
 
 @login_required
@@ -266,13 +280,13 @@ def conflict_add(request, round_id):
 def conflict_remove(request, round_id, conflict_id):
     round_ = _round_for(request, round_id)
     conflict = get_object_or_404(Conflict, item__round=round_, public_id=conflict_id)
-    try:
-        services.withdraw_conflict(actor=request.user, conflict=conflict)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The conflict of interest is lifted."))
-    return redirect("reviews:reviewers", round_id=round_.public_id)
+    return _act(
+        request,
+        round_,
+        "reviews:reviewers",
+        lambda: services.withdraw_conflict(actor=request.user, conflict=conflict),
+        _("The conflict of interest is lifted."),
+    )
 
 
 # --- Assignments ------------------------------------------------------------------------------------------
@@ -304,21 +318,19 @@ def assignments(request, round_id):
 def assignment_add(request, round_id):
     round_ = _round_for(request, round_id)
     form = PairForm(request.POST, round=round_)
-    if form.is_valid():
-        try:
-            services.assign(
-                actor=request.user,
-                round=round_,
-                reviewer=form.cleaned_data["reviewer"],
-                item=form.cleaned_data["item"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The item is assigned."))
-    else:
-        _flash_form_errors(request, form)
-    return redirect("reviews:assignments", round_id=round_.public_id)
+    return _act(
+        request,
+        round_,
+        "reviews:assignments",
+        lambda: services.assign(
+            actor=request.user,
+            round=round_,
+            reviewer=form.cleaned_data["reviewer"],
+            item=form.cleaned_data["item"],
+        ),
+        _("The item is assigned."),
+        form=form,
+    )
 
 
 @login_required
@@ -326,13 +338,13 @@ def assignment_add(request, round_id):
 def assignment_remove(request, round_id, assignment_id):
     round_ = _round_for(request, round_id)
     assignment = get_object_or_404(Assignment, round=round_, public_id=assignment_id)
-    try:
-        services.unassign(actor=request.user, assignment=assignment)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The assignment is taken back."))
-    return redirect("reviews:assignments", round_id=round_.public_id)
+    return _act(
+        request,
+        round_,
+        "reviews:assignments",
+        lambda: services.unassign(actor=request.user, assignment=assignment),
+        _("The assignment is taken back."),
+    )
 
 
 @login_required
