@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from hramada.core.admin import AuditedAdminMixin
@@ -82,5 +85,15 @@ class ProjectAdmin(ContestScopedAdminMixin, KeepVoteCountAdmin):
     list_display = ["title", "edition", "category", "status", "vote_count"]
     list_filter = ["status"]
     search_fields = ["title", "public_id"]
-    readonly_fields = ["vote_count", "public_id"]
+    # The cover is private (no /media/ address): shown as a link to the file view, changed by the team.
+    exclude = ["cover"]
+    readonly_fields = ["vote_count", "public_id", "cover_link"]
     raw_id_fields = ["submitted_by"]
+
+    @admin.display(description=_("cover image"))
+    def cover_link(self, obj):
+        if not obj.pk or not obj.cover:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("contests:cover", args=[obj.public_id]), obj.cover.name
+        )

@@ -10,6 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from hramada.core.models import BaseModel
 
+from .storage import private_storage
+
 
 def _upload_to(folder: str):
     return UploadTo(folder)
@@ -189,7 +191,10 @@ class Project(BaseModel):
     response = models.OneToOneField(
         "questions.Response", null=True, blank=True, on_delete=models.SET_NULL, related_name="contest_project"
     )
-    cover = models.ImageField(_("cover image"), upload_to=_upload_to("projects/covers"), blank=True)
+    # Private files: served only by views.files after a permission check, never from /media/.
+    cover = models.ImageField(
+        _("cover image"), upload_to=_upload_to("projects/covers"), storage=private_storage, blank=True
+    )
     screening_reason = models.TextField(_("screening reason"), blank=True)
     screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
     # Maintained in the same transaction as each vote and withdrawal (voting.services): results read
@@ -213,7 +218,7 @@ class ProjectAttachment(BaseModel):
     """A PDF attached to a project (its type sniffed from the content, never the name)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=_upload_to("projects/files"))
+    file = models.FileField(_("file"), upload_to=_upload_to("projects/files"), storage=private_storage)
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
 
@@ -230,7 +235,7 @@ class ProjectMember(BaseModel):
     """A member of a project's team: the lead who started it, or a co-author invited by e-mail.
 
     The invitation token is stored only as a hash; it is accepted only by an account that has verified
-    the invited address.
+    the invited address, and only until ``expires_at`` (the lead can send it again).
     """
 
     class Role(models.TextChoices):
@@ -252,6 +257,8 @@ class ProjectMember(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     accepted_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    # When the invitation's link stops working (empty for the lead, who was never invited).
+    expires_at = models.DateTimeField(_("invitation valid until"), null=True, blank=True)
     shown_publicly = models.BooleanField(_("show my name on the public project page"), default=False)
 
     class Meta:
@@ -277,3 +284,15 @@ class ProjectMember(BaseModel):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None
+
+    def is_expired(self, now=None) -> bool:
+        """A pending invitation whose link no longer works."""
+        return (
+            self.accepted_at is None
+            and self.expires_at is not None
+            and (now or timezone.now()) >= self.expires_at
+        )
+
+    @property
+    def expired(self) -> bool:
+        return self.is_expired()

@@ -1,6 +1,36 @@
 import rules
 
+from hramada.core.middleware import has_totp
 from hramada.orgs.rules import is_manager, is_platform_staff
+
+from .models import Project, ProjectMember
 
 # The object is the contest's organisation: its owners and managers run the contest.
 rules.add_perm("contests.manage_contest", is_manager | is_platform_staff)
+
+
+@rules.predicate
+def is_public_project(user, project: Project) -> bool:
+    """Shown to everyone: an eligible project has a public page."""
+    return project.status == Project.Status.ELIGIBLE
+
+
+@rules.predicate
+def is_project_team(user, project: Project) -> bool:
+    """An accepted member of the project's team (pending invitations do not count)."""
+    if not user.is_authenticated:
+        return False
+    return ProjectMember.objects.filter(project=project, user=user, accepted_at__isnull=False).exists()
+
+
+@rules.predicate
+def is_project_organiser(user, project: Project) -> bool:
+    """An organiser of the project's contest (or platform staff) with two-factor authentication, as
+    organiser pages require: the files of projects not yet public are as private as those pages."""
+    if not user.is_authenticated:
+        return False
+    return user.has_perm("contests.manage_contest", project.edition.contest.organisation) and has_totp(user)
+
+
+# The object is the project: its cover image and PDF documents.
+rules.add_perm("contests.view_project_files", is_public_project | is_project_team | is_project_organiser)

@@ -340,5 +340,12 @@ def team_project(user, public_id: str) -> Project | None:
     )
 
 
+def project_for_files(public_id: str) -> Project | None:
+    """Any project (drafts too), with what the file permission needs; the view decides who sees it."""
+    return (
+        Project.objects.filter(public_id=public_id).select_related("edition__contest__organisation").first()
+    )
+
+
 def attachment_for(project: Project, public_id: str) -> ProjectAttachment | None:
     return ProjectAttachment.objects.filter(project=project, public_id=public_id).first()

@@ -23,7 +23,7 @@ def send_team_invitation(member_id: int) -> None:
     """E-mail a co-author's invitation. The token is made here and only its hash is stored, so the plain
     token exists only in the recipient's mailbox (not in the task queue's arguments)."""
     from .models import ProjectMember
-    from .services import token_hash
+    from .submissions import token_hash
 
     member = (
         ProjectMember.objects.select_related("project__edition", "invited_by__person")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, public, team
+from .views import files, manage, public, team
 
 app_name = "contests"
 
@@ -18,6 +18,9 @@ urlpatterns = [
         name="category",
     ),
     path("projects/<str:public_id>/", public.project_detail, name="project"),
+    # A project's files, for whoever may see them (views.files): the same address on every page.
+    path("projects/<str:public_id>/cover/", files.cover, name="cover"),
+    path("projects/<str:public_id>/files/<str:attachment>/", files.attachment, name="attachment"),
     path("projects/invitations/<str:token>/", team.accept_invitation, name="accept_invitation"),
     # Teams' own pages
     path("my/projects/", team.my_projects, name="my_projects"),

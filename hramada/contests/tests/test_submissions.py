@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from PIL import Image
 
-from hramada.contests import registry, services
+from hramada.contests import registry, services, submissions
 from hramada.contests.models import Project, ProjectMember, Stage
 from hramada.core.errors import DomainError
 from hramada.core.models import AuditEntry
@@ -57,8 +57,8 @@ def lead():
 
 @pytest.fixture
 def draft(call, category, lead):
-    project = services.create_draft(user=lead, category=category, title="Bashni", summary="Towers.")
-    return services.update_draft(user=lead, project=project, settlement=SettlementFactory())
+    project = submissions.create_draft(user=lead, category=category, title="Bashni", summary="Towers.")
+    return submissions.update_draft(user=lead, project=project, settlement=SettlementFactory())
 
 
 def png_bytes():
@@ -148,11 +148,11 @@ def test_draft_autosaves_partial_answers_and_submit_needs_required_ones(manager,
     consent = QuestionFactory(form=form, kind=Question.Kind.CONSENT, required=True, label="I agree")
     services.set_submission_form(actor=manager, edition=edition, form=form)
     draft.refresh_from_db()
-    services.update_draft(user=lead, project=draft, answers={budget: "1200.00", consent: False})
+    submissions.update_draft(user=lead, project=draft, answers={budget: "1200.00", consent: False})
     with pytest.raises(DomainError, match="I agree"):
-        services.submit_project(user=lead, project=draft)
-    services.update_draft(user=lead, project=draft, answers={budget: "1200.00", consent: True})
-    project = services.submit_project(user=lead, project=draft)
+        submissions.submit_project(user=lead, project=draft)
+    submissions.update_draft(user=lead, project=draft, answers={budget: "1200.00", consent: True})
+    project = submissions.submit_project(user=lead, project=draft)
     assert project.status == Project.Status.SUBMITTED and project.submitted_at is not None
     assert {a.question_id: a.value for a in project.response.answers.all()} == {
         budget.pk: "1200.00",
@@ -160,25 +160,25 @@ def test_draft_autosaves_partial_answers_and_submit_needs_required_ones(manager,
     }
     # A submitted project must stay complete.
     with pytest.raises(DomainError, match="Budget"):
-        services.update_draft(user=lead, project=project, answers={budget: None, consent: True})
+        submissions.update_draft(user=lead, project=project, answers={budget: None, consent: True})
 
 
 def test_edits_after_submission_only_while_the_call_is_open(draft, lead, call, manager):
-    project = services.submit_project(user=lead, project=draft)
-    project = services.update_draft(user=lead, project=project, title="Bashni 2")
+    project = submissions.submit_project(user=lead, project=draft)
+    project = submissions.update_draft(user=lead, project=project, title="Bashni 2")
     assert project.title == "Bashni 2" and project.status == Project.Status.SUBMITTED
     later = call.ends_at + timedelta(minutes=1)
     with pytest.raises(DomainError, match="can no longer be changed"):
-        services.update_draft(user=lead, project=project, title="Too late", now=later)
+        submissions.update_draft(user=lead, project=project, title="Too late", now=later)
     services.screen_project(actor=manager, project=project, eligible=True)
     with pytest.raises(DomainError, match="screened"):
-        services.update_draft(user=lead, project=project, title="After screening")
+        submissions.update_draft(user=lead, project=project, title="After screening")
 
 
 def test_submit_refused_after_the_call_closes_early_with_a_clear_message(draft, lead, manager, call):
     services.close_stage_early(actor=manager, stage=call)
     with pytest.raises(DomainError, match="closed on .* can no longer be submitted"):
-        services.submit_project(user=lead, project=draft)
+        submissions.submit_project(user=lead, project=draft)
     draft.refresh_from_db()
     assert draft.status == Project.Status.DRAFT
 
@@ -186,16 +186,16 @@ def test_submit_refused_after_the_call_closes_early_with_a_clear_message(draft, 
 def test_only_the_team_changes_or_submits_a_project(draft):
     stranger = UserFactory()
     with pytest.raises(DomainError, match="team"):
-        services.update_draft(user=stranger, project=draft, title="Mine now")
+        submissions.update_draft(user=stranger, project=draft, title="Mine now")
     with pytest.raises(DomainError, match="team"):
-        services.submit_project(user=stranger, project=draft)
+        submissions.submit_project(user=stranger, project=draft)
     with pytest.raises(DomainError, match="team"):
-        services.add_attachment(user=stranger, project=draft, upload=SimpleUploadedFile("a.pdf", PDF))
+        submissions.add_attachment(user=stranger, project=draft, upload=SimpleUploadedFile("a.pdf", PDF))
 
 
 def test_category_must_belong_to_the_edition(draft, lead):
     with pytest.raises(DomainError, match="categories"):
-        services.update_draft(user=lead, project=draft, category=CategoryFactory())
+        submissions.update_draft(user=lead, project=draft, category=CategoryFactory())
 
 
 # --- Files ----------------------------------------------------------------------------------------------
@@ -203,27 +203,31 @@ def test_category_must_belong_to_the_edition(draft, lead):
 
 def test_png_renamed_pdf_is_refused_and_a_real_pdf_is_kept(draft, lead):
     with pytest.raises(DomainError, match="Only PDF"):
-        services.add_attachment(user=lead, project=draft, upload=SimpleUploadedFile("plan.pdf", png_bytes()))
-    attachment = services.add_attachment(user=lead, project=draft, upload=SimpleUploadedFile("plan.pdf", PDF))
+        submissions.add_attachment(
+            user=lead, project=draft, upload=SimpleUploadedFile("plan.pdf", png_bytes())
+        )
+    attachment = submissions.add_attachment(
+        user=lead, project=draft, upload=SimpleUploadedFile("plan.pdf", PDF)
+    )
     assert attachment.name == "plan.pdf" and attachment.size == len(PDF)
     assert attachment.file.read().startswith(b"%PDF-")
     assert "plan" not in attachment.file.name  # stored under a random name
 
 
 def test_too_large_files_are_refused(draft, lead, settings, monkeypatch):
-    monkeypatch.setattr(services, "MAX_ATTACHMENT_MB", 1)
+    monkeypatch.setattr(submissions, "MAX_ATTACHMENT_MB", 1)
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024))
     with pytest.raises(DomainError, match="larger than 1 MB"):
-        services.add_attachment(user=lead, project=draft, upload=big)
+        submissions.add_attachment(user=lead, project=draft, upload=big)
     settings.MAX_IMAGE_BYTES = 100
     with pytest.raises(DomainError, match="larger than"):
-        services.set_cover(user=lead, project=draft, image=SimpleUploadedFile("c.jpg", jpeg_with_gps()))
+        submissions.set_cover(user=lead, project=draft, image=SimpleUploadedFile("c.jpg", jpeg_with_gps()))
 
 
 def test_cover_jpeg_comes_back_without_exif_gps(draft, lead):
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get(0x8825)
-    project = services.set_cover(user=lead, project=draft, image=SimpleUploadedFile("me.jpg", original))
+    project = submissions.set_cover(user=lead, project=draft, image=SimpleUploadedFile("me.jpg", original))
     stored = Image.open(project.cover.open("rb"))
     assert stored.format == "JPEG"
     exif = stored.getexif()
@@ -232,7 +236,7 @@ def test_cover_jpeg_comes_back_without_exif_gps(draft, lead):
 
 def test_a_text_file_is_not_a_cover(draft, lead):
     with pytest.raises(DomainError, match="not an image"):
-        services.set_cover(user=lead, project=draft, image=SimpleUploadedFile("x.png", b"hello"))
+        submissions.set_cover(user=lead, project=draft, image=SimpleUploadedFile("x.png", b"hello"))
 
 
 # --- Team -----------------------------------------------------------------------------------------------
@@ -246,41 +250,115 @@ def _token_from_mail():
 def test_invitation_is_accepted_only_by_the_invited_address(draft, lead, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        member = services.invite_member(user=lead, project=draft, email="Ales@Example.org")
+        member = submissions.invite_member(user=lead, project=draft, email="Ales@Example.org")
     assert member.email == "ales@example.org" and member.accepted_at is None
     assert mail.outbox[-1].to == ["ales@example.org"]
     token = _token_from_mail()
     member.refresh_from_db()
-    assert member.token_hash == services.token_hash(token) and token not in member.token_hash
+    assert member.token_hash == submissions.token_hash(token) and token not in member.token_hash
     with pytest.raises(DomainError, match="already on the team or invited"):
-        services.invite_member(user=lead, project=draft, email="ales@example.org")
+        submissions.invite_member(user=lead, project=draft, email="ales@example.org")
 
     someone_else = UserFactory(email="other@example.org")
     with pytest.raises(DomainError, match="sent to ales@example.org"):
-        services.accept_invitation(user=someone_else, token=token)
+        submissions.accept_invitation(user=someone_else, token=token)
     unverified = UserFactory(email="ales@example.org", verified=False)
     EmailAddress.objects.create(user=unverified, email="ales@example.org", verified=False)
     with pytest.raises(DomainError, match="sent to ales@example.org"):
-        services.accept_invitation(user=unverified, token=token)
+        submissions.accept_invitation(user=unverified, token=token)
     EmailAddress.objects.filter(user=unverified).update(verified=True)
-    joined = services.accept_invitation(user=unverified, token=token)
+    joined = submissions.accept_invitation(user=unverified, token=token)
     assert joined.user == unverified and joined.accepted_at is not None and joined.token_hash == ""
-    assert services.is_team_member(unverified, draft)
+    assert submissions.is_team_member(unverified, draft)
     with pytest.raises(DomainError, match="not valid"):
-        services.accept_invitation(user=unverified, token=token)
+        submissions.accept_invitation(user=unverified, token=token)
     # Co-authors edit the project but only the lead invites.
-    services.update_draft(user=unverified, project=draft, summary="Towers of willpower.")
+    submissions.update_draft(user=unverified, project=draft, summary="Towers of willpower.")
     with pytest.raises(DomainError, match="lead"):
-        services.invite_member(user=unverified, project=draft, email="third@example.org")
+        submissions.invite_member(user=unverified, project=draft, email="third@example.org")
+
+
+@pytest.fixture
+def long_call(edition):
+    """A call for projects open for six more weeks, so that invitations can expire while it runs."""
+    return open_call(edition, days_left=42)
+
+
+@pytest.fixture
+def long_draft(long_call, category, lead):
+    return submissions.create_draft(user=lead, category=category, title="Bashni")
+
+
+def test_an_invitation_expires_after_the_documented_number_of_days(
+    long_draft, lead, django_capture_on_commit_callbacks
+):
+    assert submissions.INVITATION_VALID_DAYS == 14
+    now = timezone.now()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        member = submissions.invite_member(user=lead, project=long_draft, email="ales@example.org", now=now)
+    assert member.expires_at == now + timedelta(days=14)
+    assert "The link works until" in mail.outbox[-1].body
+    token = _token_from_mail()
+    ales = UserFactory(email="ales@example.org")
+    member.refresh_from_db()
+    before = (member.user_id, member.accepted_at, member.token_hash)
+    expected = timezone.localtime(member.expires_at).strftime("%d.%m.%Y %H:%M")
+    with pytest.raises(DomainError) as refused:
+        submissions.accept_invitation(user=ales, token=token, now=member.expires_at)
+    assert refused.value.message == (
+        f"This invitation expired on {expected}; ask the team lead to send a new one."
+    )
+    member.refresh_from_db()
+    assert (member.user_id, member.accepted_at, member.token_hash) == before, "nothing changed"
+    assert not submissions.is_team_member(ales, long_draft)
+    assert not AuditEntry.objects.filter(action="contests.project.member_joined").exists()
+    joined = submissions.accept_invitation(
+        user=ales, token=token, now=member.expires_at - timedelta(minutes=1)
+    )
+    assert joined.accepted_at is not None
+
+
+def test_the_lead_sends_an_invitation_again_with_a_new_link_and_expiry(
+    long_draft, lead, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        member = submissions.invite_member(user=lead, project=long_draft, email="ales@example.org", now=now)
+    old_token = _token_from_mail()
+    later = now + timedelta(days=20)
+    ales = UserFactory(email="ales@example.org")
+    with pytest.raises(DomainError, match="expired on"):
+        submissions.accept_invitation(user=ales, token=old_token, now=later)
+    with pytest.raises(DomainError, match="lead"):
+        submissions.resend_invitation(user=ales, member=member, now=later)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        member = submissions.resend_invitation(user=lead, member=member, now=later)
+    assert member.expires_at == later + timedelta(days=submissions.INVITATION_VALID_DAYS)
+    assert [m.to for m in mail.outbox] == [["ales@example.org"]]
+    new_token = _token_from_mail()
+    assert new_token != old_token
+    entry = AuditEntry.objects.get(action="contests.project.member_reinvited")
+    assert entry.actor == lead and entry.data == {
+        "email": "ales@example.org",
+        "expires_at": member.expires_at.isoformat(),
+    }
+    with pytest.raises(DomainError, match="not valid"):
+        submissions.accept_invitation(user=ales, token=old_token, now=later)
+    submissions.accept_invitation(user=ales, token=new_token, now=later + timedelta(days=1))
+    assert submissions.is_team_member(ales, long_draft)
+    with pytest.raises(DomainError, match="already joined"):
+        submissions.resend_invitation(user=lead, member=member, now=later)
 
 
 def test_members_leave_the_lead_stays(draft, lead):
-    member = services.invite_member(user=lead, project=draft, email="ales@example.org")
-    services.remove_member(user=lead, member=member)
+    member = submissions.invite_member(user=lead, project=draft, email="ales@example.org")
+    submissions.remove_member(user=lead, member=member)
     assert not ProjectMember.objects.filter(pk=member.pk).exists()
     lead_member = draft.members.get(role=ProjectMember.Role.LEAD)
     with pytest.raises(DomainError, match="lead cannot be removed"):
-        services.remove_member(user=lead, member=lead_member)
+        submissions.remove_member(user=lead, member=lead_member)
 
 
 # --- Screening and e-mails ------------------------------------------------------------------------------
@@ -293,7 +371,7 @@ def test_team_gets_received_and_screening_emails_in_the_leads_language(
     lead.person.save()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        project = services.submit_project(user=lead, project=draft)
+        project = submissions.submit_project(user=lead, project=draft)
     assert [m.to for m in mail.outbox] == [[lead.email]]
     with translation.override("be"):
         expected = gettext("We received your project “%(project)s”") % {"project": "Bashni"}
@@ -312,10 +390,10 @@ def test_team_gets_received_and_screening_emails_in_the_leads_language(
 def test_bulk_screening_all_or_nothing(edition, category, lead, manager, call):
     projects = []
     for title in ("A", "B"):
-        p = services.create_draft(user=lead, category=category, title=title, summary="s")
-        services.update_draft(user=lead, project=p, settlement=SettlementFactory())
-        projects.append(services.submit_project(user=lead, project=p))
-    still_draft = services.create_draft(user=lead, category=category, title="C")
+        p = submissions.create_draft(user=lead, category=category, title=title, summary="s")
+        submissions.update_draft(user=lead, project=p, settlement=SettlementFactory())
+        projects.append(submissions.submit_project(user=lead, project=p))
+    still_draft = submissions.create_draft(user=lead, category=category, title="C")
     with pytest.raises(DomainError, match="not been submitted"):
         services.screen_projects(
             actor=manager,
@@ -339,7 +417,7 @@ def test_teams_hear_once_that_the_public_vote_opened(
 ):
     lead.person.preferred_language = "en"  # the e-mail goes out in the lead's language
     lead.person.save()
-    project = services.submit_project(user=lead, project=draft)
+    project = submissions.submit_project(user=lead, project=draft)
     services.screen_project(actor=manager, project=project, eligible=True)
     now = timezone.now()
     vote = StageFactory(

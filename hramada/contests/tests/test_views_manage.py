@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from hramada.contests import registry, services
+from hramada.contests import registry, submissions
 from hramada.contests.models import Contest, Project, Stage
 from hramada.core.models import AuditEntry
 from hramada.core.tests.helpers import login_staff as login
@@ -42,9 +42,11 @@ def eurl(name, edition, *args):
 
 def submitted(edition, title="Bashni"):
     lead = UserFactory()
-    project = services.create_draft(user=lead, category=edition.categories.first(), title=title, summary="s")
-    services.update_draft(user=lead, project=project, settlement=SettlementFactory())
-    return services.submit_project(user=lead, project=project)
+    project = submissions.create_draft(
+        user=lead, category=edition.categories.first(), title=title, summary="s"
+    )
+    submissions.update_draft(user=lead, project=project, settlement=SettlementFactory())
+    return submissions.submit_project(user=lead, project=project)
 
 
 EDITION_PAGES = [
@@ -196,7 +198,7 @@ def test_screening_list_filters_and_query_count(client, manager, edition, django
     for i in range(3):
         submitted(edition, f"P{i}")
     drafts_lead = UserFactory()
-    services.create_draft(user=drafts_lead, category=other, title="Draft only")
+    submissions.create_draft(user=drafts_lead, category=other, title="Draft only")
     page = client.get(eurl("projects", edition)).content.decode()
     assert "P0" in page and "Draft only" not in page
     page = client.get(eurl("projects", edition) + f"?category={other.public_id}").content.decode()

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from hramada.contests import services
+from hramada.contests import submissions
 from hramada.contests.models import Project
 from hramada.people.tests.factories import UserFactory
 from hramada.places.tests.factories import SettlementFactory
@@ -41,7 +41,7 @@ def lead(client):
 
 @pytest.fixture
 def draft(lead, category):
-    return services.create_draft(user=lead, category=category, title="Bashni", summary="Towers.")
+    return submissions.create_draft(user=lead, category=category, title="Bashni", summary="Towers.")
 
 
 def purl(name, project, *args):
@@ -56,7 +56,7 @@ def test_start_a_project_needs_login_then_creates_a_draft(client, edition, categ
     response = client.post(url, {"title": "Free creative space", "category": category.pk})
     project = Project.objects.get()
     assert response["Location"] == purl("my_project", project)
-    assert project.status == Project.Status.DRAFT and services.is_lead(user, project)
+    assert project.status == Project.Status.DRAFT and submissions.is_lead(user, project)
     edition_page = client.get(reverse("contests:edition", args=[edition.contest.slug, edition.public_id]))
     assert url in edition_page.content.decode()
 
@@ -150,23 +150,58 @@ def test_invite_and_accept_through_the_pages(client, draft, django_capture_on_co
     wrong = UserFactory()
     client.force_login(wrong)
     client.post(url)
-    assert not services.is_team_member(wrong, draft)
+    assert not submissions.is_team_member(wrong, draft)
     right = UserFactory(email="ales@example.org")
     client.force_login(right)
     assert client.post(url)["Location"] == purl("my_project", draft)
-    assert services.is_team_member(right, draft)
+    assert submissions.is_team_member(right, draft)
+
+
+def test_team_page_shows_pending_invitations_with_expiry_and_sends_again(
+    client, draft, django_capture_on_commit_callbacks
+):
+    import time_machine
+    from django.core import mail
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(purl("team", draft), {"action": "invite", "email": "ales@example.org"})
+    old_token = mail.outbox[-1].body.split("/projects/invitations/")[1].split("/")[0]
+    member = draft.members.get(email="ales@example.org")
+    page = client.get(purl("my_project", draft)).content.decode()
+    until = timezone.localtime(member.expires_at)
+    assert f"invitation sent, valid until {until:%-d} " in page and f"{until:%Y, %H:%M}" in page
+    assert 'value="resend"' in page
+
+    with time_machine.travel(member.expires_at + timedelta(minutes=1)):
+        client.force_login(UserFactory(email="ales@example.org"))
+        page = client.get(reverse("contests:accept_invitation", args=[old_token])).content.decode()
+    assert "This invitation expired on" in page and "ask the team lead to send a new one" in page
+    assert "Join the team" not in page
+
+    client.force_login(draft.members.get(role="lead").user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(purl("team", draft), {"action": "resend", "member": member.public_id})
+    assert response.status_code == 302 and "/projects/invitations/" in mail.outbox[-1].body
+    assert mail.outbox[-1].body.split("/projects/invitations/")[1].split("/")[0] != old_token
+    member.refresh_from_db()
+    assert member.expires_at > until
+    client.force_login(UserFactory())
+    assert (
+        client.post(purl("team", draft), {"action": "resend", "member": member.public_id}).status_code == 404
+    )
 
 
 def test_my_projects_lists_own_projects_with_constant_queries(
     client, lead, category, draft, django_assert_max_num_queries
 ):
-    services.create_draft(user=UserFactory(), category=category, title="Someone else's")
+    submissions.create_draft(user=UserFactory(), category=category, title="Someone else's")
     page = client.get(reverse("contests:my_projects")).content.decode()
     assert "Bashni" in page and "Someone else" not in page
     with django_assert_max_num_queries(10) as before:
         client.get(reverse("contests:my_projects"))
     for i in range(8):
-        services.create_draft(user=lead, category=category, title=f"P{i}")
+        submissions.create_draft(user=lead, category=category, title=f"P{i}")
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(reverse("contests:my_projects"))
 
@@ -177,17 +212,21 @@ def test_public_page_shows_cover_as_og_image_documents_place_and_consenting_name
     settings.SITE_URL = "https://hramada.example"
     out = io.BytesIO()
     Image.new("RGB", (10, 10)).save(out, format="JPEG")
-    services.set_cover(user=lead, project=draft, image=SimpleUploadedFile("c.jpg", out.getvalue()))
-    services.add_attachment(user=lead, project=draft, upload=SimpleUploadedFile("budget.pdf", PDF))
+    submissions.set_cover(user=lead, project=draft, image=SimpleUploadedFile("c.jpg", out.getvalue()))
+    submissions.add_attachment(user=lead, project=draft, upload=SimpleUploadedFile("budget.pdf", PDF))
     settlement = SettlementFactory()
-    services.update_draft(user=lead, project=draft, settlement=settlement)
+    submissions.update_draft(user=lead, project=draft, settlement=settlement)
     Project.objects.filter(pk=draft.pk).update(status=Project.Status.ELIGIBLE)
     draft.refresh_from_db()
     page = client.get(reverse("contests:project", args=[draft.public_id])).content.decode()
-    assert f'<meta property="og:image" content="https://hramada.example{draft.cover.url}">' in page
-    assert f'<meta name="twitter:image" content="https://hramada.example{draft.cover.url}">' in page
+    cover = purl("cover", draft)  # the public file view, as an absolute address for shared previews
+    assert f'<meta property="og:image" content="https://hramada.example{cover}">' in page
+    assert f'<meta name="twitter:image" content="https://hramada.example{cover}">' in page
+    assert f'<img src="{cover}"' in page and "/media/" not in page
+    attachment = draft.attachments.get()
+    assert f'href="{purl("attachment", draft, attachment.public_id)}"' in page
     assert "budget.pdf" in page and settlement.name in page
     assert lead.display_name not in page  # not consented yet
-    services.set_member_visibility(user=lead, project=draft, shown=True)
+    submissions.set_member_visibility(user=lead, project=draft, shown=True)
     page = client.get(reverse("contests:project", args=[draft.public_id])).content.decode()
     assert lead.display_name in page

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -73,6 +74,9 @@ def project_detail(request, public_id):
             "edition": edition,
             "vote": selectors.edition_extension(request.user, edition),
             "page_url": settings.SITE_URL + request.path,
-            "cover_url": settings.SITE_URL + project.cover.url if project.cover else "",
+            # Shared previews fetch the image themselves: the absolute address of the public file view.
+            "cover_url": settings.SITE_URL + reverse("contests:cover", args=[project.public_id])
+            if project.cover
+            else "",
         },
     )

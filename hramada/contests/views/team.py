@@ -17,7 +17,7 @@ from hramada.core.errors import DomainError
 from hramada.questions.forms import field_name
 from hramada.questions.models import Question
 
-from .. import selectors, services
+from .. import selectors, submissions
 from ..forms import AttachmentForm, CoverForm, InviteForm, ProjectForm, StartProjectForm, draft_answers_form
 from ..models import ProjectMember
 
@@ -39,10 +39,10 @@ def start_project(request, contest, edition):
     if found is None:
         raise Http404
     form = StartProjectForm(request.POST or None, edition=found)
-    call_open = services.call_is_open(found)
+    call_open = submissions.call_is_open(found)
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.create_draft(
+            project = submissions.create_draft(
                 user=request.user, category=form.cleaned_data["category"], title=form.cleaned_data["title"]
             )
         except DomainError as exc:
@@ -63,8 +63,8 @@ def my_projects(request):
 
 def _save(request, project, project_form, answers):
     fields = project_form.cleaned_data
-    values = {name: fields.get(name) for name in services.PROJECT_FIELDS}
-    return services.update_draft(
+    values = {name: fields.get(name) for name in submissions.PROJECT_FIELDS}
+    return submissions.update_draft(
         user=request.user, project=project, answers=answers.answers() if answers else None, **values
     )
 
@@ -86,9 +86,9 @@ def _page(request, project, project_form=None, answers=None, **extra):
         "cover_form": extra.pop("cover_form", None) or CoverForm(),
         "attachment_form": extra.pop("attachment_form", None) or AttachmentForm(),
         "invite_form": extra.pop("invite_form", None) or InviteForm(),
-        "call_open": services.call_is_open(project.edition),
-        "editable": project.status in ("draft", "submitted") and services.call_is_open(project.edition),
-        "missing": services.missing_for_submission(project) if project.status == "draft" else [],
+        "call_open": submissions.call_is_open(project.edition),
+        "editable": project.status in ("draft", "submitted") and submissions.call_is_open(project.edition),
+        "missing": submissions.missing_for_submission(project) if project.status == "draft" else [],
         "me": member,
         "is_lead": member is not None and member.role == ProjectMember.Role.LEAD,
         "autosave_exclude": ",".join(file_fields),
@@ -113,7 +113,7 @@ def my_project(request, public_id):
     try:
         _save(request, project, project_form, answers)
         if request.POST.get("submit") and project.status == "draft":
-            services.submit_project(user=request.user, project=project)
+            submissions.submit_project(user=request.user, project=project)
             messages.success(request, _("Your project is submitted. The team gets a confirmation by e-mail."))
         else:
             messages.success(request, _("Saved."))
@@ -154,17 +154,19 @@ def upload(request, public_id):
         if request.POST.get("what") == "cover":
             cover_form = CoverForm(request.POST, request.FILES)
             if cover_form.is_valid():
-                services.set_cover(user=request.user, project=project, image=cover_form.cleaned_data["image"])
+                submissions.set_cover(
+                    user=request.user, project=project, image=cover_form.cleaned_data["image"]
+                )
                 messages.success(request, _("Cover image saved (location data removed)."))
                 return redirect("contests:my_project", public_id=public_id)
         elif request.POST.get("what") == "remove_cover":
-            services.remove_cover(user=request.user, project=project)
+            submissions.remove_cover(user=request.user, project=project)
             messages.success(request, _("Cover image removed."))
             return redirect("contests:my_project", public_id=public_id)
         else:
             attachment_form = AttachmentForm(request.POST, request.FILES)
             if attachment_form.is_valid():
-                services.add_attachment(
+                submissions.add_attachment(
                     user=request.user, project=project, upload=attachment_form.cleaned_data["file"]
                 )
                 messages.success(request, _("Document attached."))
@@ -186,7 +188,7 @@ def attachment_delete(request, public_id, attachment):
     if found is None:
         raise Http404
     try:
-        services.remove_attachment(user=request.user, attachment=found)
+        submissions.remove_attachment(user=request.user, attachment=found)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -194,10 +196,18 @@ def attachment_delete(request, public_id, attachment):
     return redirect("contests:my_project", public_id=public_id)
 
 
+def _member(request, project):
+    member = next((m for m in project.members.all() if m.public_id == request.POST.get("member")), None)
+    if member is None:
+        raise Http404
+    return member
+
+
 @login_required
 @require_POST
 def team(request, public_id):
-    """Invite a co-author, remove one (or leave), or say whether one's own name is shown publicly."""
+    """Invite a co-author (or send an invitation again), remove one (or leave), or say whether one's own
+    name is shown publicly."""
     project = _project_for(request, public_id)
     action = request.POST.get("action")
     try:
@@ -205,20 +215,19 @@ def team(request, public_id):
             form = InviteForm(request.POST)
             if not form.is_valid():
                 return _page(request, project, invite_form=form)
-            services.invite_member(user=request.user, project=project, email=form.cleaned_data["email"])
+            submissions.invite_member(user=request.user, project=project, email=form.cleaned_data["email"])
             messages.success(request, _("Invitation sent."))
+        elif action == "resend":
+            submissions.resend_invitation(user=request.user, member=_member(request, project))
+            messages.success(request, _("Invitation sent again with a new link."))
         elif action == "remove":
-            member = next(
-                (m for m in project.members.all() if m.public_id == request.POST.get("member")), None
-            )
-            if member is None:
-                raise Http404
-            services.remove_member(user=request.user, member=member)
+            member = _member(request, project)
+            submissions.remove_member(user=request.user, member=member)
             messages.success(request, _("Removed from the team."))
             if member.user_id == request.user.pk:
                 return redirect("contests:my_projects")
         elif action == "visibility":
-            services.set_member_visibility(
+            submissions.set_member_visibility(
                 user=request.user, project=project, shown=request.POST.get("shown") == "1"
             )
             messages.success(request, _("Saved."))
@@ -229,13 +238,14 @@ def team(request, public_id):
 
 @login_required
 def accept_invitation(request, token):
-    member = services.invitation_for_token(token)
+    member = submissions.invitation_for_token(token)
     if request.method == "POST":
         try:
-            member = services.accept_invitation(user=request.user, token=token)
+            member = submissions.accept_invitation(user=request.user, token=token)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("You are on the team now."))
             return redirect("contests:my_project", public_id=member.project.public_id)
-    return render(request, "contests/team/accept.html", {"member": member})
+    expired = submissions.expired_message(member) if member is not None and member.is_expired() else ""
+    return render(request, "contests/team/accept.html", {"member": member, "expired": expired})
