@@ -11,6 +11,7 @@ import json
 from datetime import UTC, timedelta
 
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -123,6 +124,18 @@ def counts_at(stage: Stage, as_of) -> dict[int, int]:
         .values_list("project_id", "n")
     )
     return dict(rows)
+
+
+def delayed_counts(stage: Stage, as_of) -> dict[int, int]:
+    """``counts_at`` for the public pages, cached: the hours before ``as_of`` are over, and every later
+    change (a vote, a withdrawal, an annulment) is written to the hour it happens in, so the sums
+    cannot change. Each page view of a delayed vote reads the cache, not the hourly rows."""
+    key = f"voting:delayed:{stage.public_id}:{as_of:%Y%m%d%H}"
+    found = cache.get(key)
+    if found is None:
+        found = counts_at(stage, as_of)
+        cache.set(key, found, timeout=2 * 3600)
+    return found
 
 
 def results(stage: Stage):
@@ -321,6 +334,7 @@ def edition_vote(user, edition, now) -> dict | None:
     rules = rules_for(stage)
     is_open = stage.is_open(now)
     visible = _counts_visible(stage, rules, now)
+    as_of = None if visible else delayed_as_of(stage, rules, now)
     mine = list(my_votes(user, stage)) if user.is_authenticated else []
     require_phone = bool(rules and rules.require_phone)
     needs_phone = (
@@ -331,6 +345,11 @@ def edition_vote(user, edition, now) -> dict | None:
     )
     return {
         "counts_visible": visible,
+        # Delayed counts: the counts as they stood at this hour, by project id (the live ones stay hidden).
+        "counts_as_of": as_of,
+        "counts_delay_hours": rules.count_delay_hours if as_of is not None else None,
+        "delayed_counts": delayed_counts(stage, as_of) if as_of is not None else {},
+        "count_template": "voting/public/_count.html",
         "vote_stage": stage,
         "vote_open": is_open,
         "vote_rules": rules,

@@ -293,6 +293,8 @@ def test_an_invitation_expires_after_the_documented_number_of_days(
     long_draft, lead, django_capture_on_commit_callbacks
 ):
     assert submissions.INVITATION_VALID_DAYS == 14
+    lead.person.preferred_language = "en"  # the invitation is written in the lead's language
+    lead.person.save(update_fields=["preferred_language"])
     now = timezone.now()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -156,8 +156,49 @@ def test_results_show_counts_as_of_n_hours_ago():
     assert [(p.title, p.shown_count) for p in context["projects"]] == [("Early", 2), ("Late", 0)]
     # Organisers still read the live counters.
     assert {p.title: p.vote_count for p in selectors.results(stage)} == {"Early": 2, "Late": 3}
-    # The edition pages show no counts while delayed.
+    # The live counts are not public while delayed.
     assert not selectors.counts_visible(stage, now)
+
+
+def test_contest_pages_show_the_delayed_counts_not_the_live_ones(client):
+    start = timezone.now() - timedelta(hours=10)
+    stage = StageFactory(starts_at=start, ends_at=start + timedelta(days=3))
+    VotingRulesFactory(stage=stage, show_counts="delayed", count_delay_hours=2)
+    category = CategoryFactory(edition=stage.edition)
+    early, late = (
+        ProjectFactory(category=category, title="Early bird"),
+        ProjectFactory(category=category, title="Latecomer"),
+    )
+    now = timezone.now()
+    for _ in range(2):
+        services.cast_vote(user=UserFactory(), project=early, now=now - timedelta(hours=5))
+    for _ in range(3):
+        services.cast_vote(user=UserFactory(), project=late, now=now - timedelta(minutes=1))
+    edition = stage.edition
+    pages = {
+        "edition": reverse("contests:edition", args=[edition.contest.slug, edition.public_id]),
+        "category": reverse(
+            "contests:category", args=[edition.contest.slug, edition.public_id, category.public_id]
+        ),
+        "early": reverse("contests:project", args=[early.public_id]),
+        "late": reverse("contests:project", args=[late.public_id]),
+    }
+    text = {name: client.get(url).content.decode() for name, url in pages.items()}
+    for name in ("edition", "category"):
+        card = text[name].split(f'id="project-{early.public_id}"')[1].split("</li>")[0]
+        assert "<strong>2</strong> votes" in card
+        card = text[name].split(f'id="project-{late.public_id}"')[1].split("</li>")[0]
+        assert "<strong>0</strong> votes" in card  # the last hours' votes are not shown yet
+        assert "<strong>3</strong>" not in text[name]
+        assert "Counts as of" in text[name]
+    assert "<strong>2</strong> votes" in text["early"] and "<strong>0</strong> votes" in text["late"]
+    # Live counts: the maintained counters, with no "as of".
+    VotingRules.objects.filter(stage=stage).update(show_counts="live")
+    live = client.get(pages["late"]).content.decode()
+    assert "<strong>3</strong> votes" in live and "Counts as of" not in live
+    # After the stage: hidden-until-closed rules show nothing while open.
+    VotingRules.objects.filter(stage=stage).update(show_counts="after")
+    assert "votes</p>" not in client.get(pages["edition"]).content.decode()
 
 
 def test_delayed_counts_read_a_fixed_number_of_queries(client):
