@@ -215,6 +215,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="hramada.voting.sms.ConsoleBackend")
 # Days after a public vote closes before its log forgets the voters' network hashes.
 VOTE_LOG_NETWORK_DAYS = env.int("VOTE_LOG_NETWORK_DAYS", default=90)
+# Days after a public vote closes before its voting codes' hashes are deleted (batches keep counts).
+VOTING_CODE_DAYS = env.int("VOTING_CODE_DAYS", default=90)
 
 # --- Security ---------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -35,3 +35,4 @@ class VotingConfig(AppConfig):
         # Privacy: the vote log's network hashes and unfinished phone checks do not outlive their use.
         register_periodic_job("voting.forget_networks", retention.forget_networks)
         register_periodic_job("voting.forget_phone_checks", retention.forget_phone_checks)
+        register_periodic_job("voting.forget_voting_codes", retention.forget_voting_codes)

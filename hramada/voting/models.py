@@ -216,6 +216,11 @@ class VotingCodeBatch(BaseModel):
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(_("unused codes revoked"), null=True, blank=True)
+    # Once the vote has been closed for VOTING_CODE_DAYS the codes' hashes are deleted
+    # (``retention.forget_voting_codes``) and the batch keeps only these counts.
+    codes_forgotten_at = models.DateTimeField(null=True, blank=True, editable=False)
+    used_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    revoked_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("batch of voting codes")

@@ -20,7 +20,7 @@ from hramada.contests.models import Project, Stage
 from hramada.core.hashing import keyed_hash
 
 from . import antifraud
-from .models import PhoneCheck, ProjectHourCount, Vote, VoterPhone, VotingCode, VotingCodeBatch, VotingRules
+from .models import PhoneCheck, ProjectHourCount, Vote, VoterPhone, VotingCodeBatch, VotingRules
 
 RULES_VERSION = 1
 ELIGIBILITY = "verified_email"
@@ -431,11 +431,12 @@ def code_votes(stage: Stage, voter: str):
     )
 
 
-def code_batches(stage: Stage):
-    """The stage's batches with how many codes were used and revoked (counts only, never codes)."""
+def code_batches(stage: Stage) -> list:
+    """The stage's batches with how many codes were used and revoked (counts only, never codes); a
+    batch whose codes were forgotten after the vote shows the counts it kept."""
     from django.db.models import Q
 
-    return (
+    batches = list(
         VotingCodeBatch.objects.filter(stage=stage)
         .annotate(
             n_used=Count("codes", filter=Q(codes__first_used_at__isnull=False)),
@@ -443,14 +444,10 @@ def code_batches(stage: Stage):
         )
         .order_by("-created_at")
     )
-
-
-def code_totals(stage: Stage) -> dict:
-    rows = VotingCode.objects.filter(batch__stage=stage)
-    return {
-        "codes": rows.count(),
-        "used": rows.filter(first_used_at__isnull=False).count(),
-    }
+    for batch in batches:
+        if batch.codes_forgotten_at is not None:
+            batch.n_used, batch.n_revoked = batch.used_count, batch.revoked_count
+    return batches
 
 
 def pending_phone_check(user, stage: Stage, now=None) -> PhoneCheck | None:
