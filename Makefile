@@ -8,6 +8,9 @@ CHROMIUM ?= /usr/bin/chromium
 # The PostgreSQL pass runs when DATABASE_URL points at PostgreSQL (.ci/run sets it); Redis with it when
 # REDIS_URL_FOR_TESTS is set.
 REDIS_URL_FOR_TESTS ?=
+# The unit suites run in parallel processes (pytest-xdist), each with its own test database and, with
+# Redis, its own Redis database. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= 2
 PG_URL ?= $(filter postgres%,$(DATABASE_URL))
 
 .PHONY: demo test install lint unit unit-pg e2e messages clean
@@ -36,12 +39,12 @@ lint: $(STAMP)
 		ALLOWED_HOSTS=hramada.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 unit: $(STAMP)
-	env -u DATABASE_URL $(VENV)/bin/pytest -q -m "not e2e" hramada
+	env -u DATABASE_URL $(VENV)/bin/pytest -q -n $(TEST_WORKERS) -m "not e2e" hramada
 
 unit-pg: $(STAMP)
 	@if [ -n "$(PG_URL)" ]; then \
 		echo "== the same suite on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_FOR_TESTS) $(VENV)/bin/pytest -q -m "not e2e" hramada; \
+		DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_FOR_TESTS) $(VENV)/bin/pytest -q -n $(TEST_WORKERS) -m "not e2e" hramada; \
 	else echo "== DATABASE_URL does not point at PostgreSQL: PostgreSQL run skipped"; fi
 
 $(CHROMIUM):

@@ -27,6 +27,23 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _redis_per_worker():
+    """With pytest-xdist, each worker its own Redis database (see ``worker_redis_url``)."""
+    from django.conf import settings as django_settings
+    from django.test.utils import override_settings
+
+    from hramada.core.tests.helpers import worker_redis_url, xdist_worker_index
+
+    if not xdist_worker_index() or not django_settings.REDIS_URL:
+        yield
+        return
+    url = worker_redis_url(django_settings.REDIS_URL)
+    default = {**django_settings.CACHES["default"], "LOCATION": url}
+    with override_settings(REDIS_URL=url, CACHES={**django_settings.CACHES, "default": default}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _english_and_clean_cache(settings):
     settings.STORAGES = {

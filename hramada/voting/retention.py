@@ -51,17 +51,16 @@ def forget_voting_codes(*, now=None) -> int:
     batches = VotingCodeBatch.objects.filter(stage__in=closed, codes_forgotten_at__isnull=True)
     deleted = forgotten = 0
     with transaction.atomic():
-        for batch in batches.select_for_update().annotate(
-            n_used=Count("codes", filter=Q(codes__first_used_at__isnull=False)),
-            n_revoked=Count("codes", filter=Q(codes__revoked_at__isnull=False)),
-        ):
-            batch.used_count, batch.revoked_count, batch.codes_forgotten_at = (
-                batch.n_used,
-                batch.n_revoked,
-                now,
+        for batch in batches.select_for_update():  # a revocation racing this waits, or goes first
+            codes = VotingCode.objects.filter(batch=batch)
+            counts = codes.aggregate(
+                used=Count("id", filter=Q(first_used_at__isnull=False)),
+                revoked=Count("id", filter=Q(revoked_at__isnull=False)),
             )
+            batch.used_count, batch.revoked_count = counts["used"], counts["revoked"]
+            batch.codes_forgotten_at = now
             batch.save(update_fields=["used_count", "revoked_count", "codes_forgotten_at", "updated_at"])
-            deleted += VotingCode.objects.filter(batch=batch).delete()[0]
+            deleted += codes.delete()[0]
             forgotten += 1
         if forgotten:
             audit.record(

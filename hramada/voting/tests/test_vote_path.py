@@ -259,7 +259,9 @@ def redis_cache(settings):
     """The production cache (Redis) with a key prefix of its own; skipped without a Redis server."""
     import redis
 
-    url = "redis://127.0.0.1:6379/13"
+    from hramada.core.tests.helpers import worker_redis_url
+
+    url = worker_redis_url("redis://127.0.0.1:6379/13")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
     except redis.RedisError:
