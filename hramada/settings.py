@@ -190,8 +190,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Files served only after a permission check (contest covers and PDFs): never inside MEDIA_ROOT, which
-# nginx serves as it is (system check contests.E001).
+# Files served only after a permission check (contest covers and PDFs, files sent as form answers):
+# never inside MEDIA_ROOT, which nginx serves as it is (system check core.E001).
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

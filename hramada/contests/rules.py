@@ -2,6 +2,7 @@ import rules
 
 from hramada.core.middleware import has_totp
 from hramada.orgs.rules import is_manager, is_platform_staff
+from hramada.questions.registry import register_answer_owner
 
 from .models import Project, ProjectMember
 
@@ -34,3 +35,8 @@ def is_project_organiser(user, project: Project) -> bool:
 
 # The object is the project: its cover image and PDF documents.
 rules.add_perm("contests.view_project_files", is_public_project | is_project_team | is_project_organiser)
+
+# The object is the project: the files its team uploaded as answers to the edition's form (CVs,
+# letters, certificates). Unlike the cover and PDFs they stay private once the project is eligible.
+rules.add_perm("contests.view_project_answer_files", is_project_team | is_project_organiser)
+register_answer_owner("contest_project", "contests.view_project_answer_files")

@@ -205,12 +205,12 @@ def feedback_summary(event) -> dict | None:
     return {"form": form, "responses": responses.count(), "items": items}
 
 
-def answer_rows(registration) -> list[tuple[str, str]]:
-    """(question, answer) pairs of a registration form, from prefetched answers."""
+def answer_rows(registration) -> list[tuple[str, str, str]]:
+    """(question, answer, file download address or "") of a registration form, from prefetched answers."""
     if registration.response_id is None:
         return []
     answers = sorted(registration.response.answers.all(), key=lambda a: (a.question.order, a.question_id))
-    return [(a.question.label, display_value(a)) for a in answers]
+    return [(a.question.label, display_value(a), a.file_url if a.file else "") for a in answers]
 
 
 def registration_by_public_id(event, public_id: str) -> Registration | None:

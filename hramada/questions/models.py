@@ -1,8 +1,10 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hramada.core.models import BaseModel
+from hramada.core.storage import RandomName, private_storage
 
 
 class Form(BaseModel):
@@ -95,10 +97,17 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     value = models.JSONField(null=True, blank=True)
-    file = models.FileField(upload_to="answers/%Y/%m/", blank=True)
+    # Private (CVs, letters, certificates): sent only by ``views.files`` after
+    # ``questions.view_answer_files``; the uploaded name is kept in ``value["name"]``, not on disk.
+    file = models.FileField(upload_to=RandomName("answers"), storage=private_storage, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint("response", "question", name="one_answer_per_question")]
 
     def __str__(self):
         return f"{self.question}: {self.value}"
+
+    @property
+    def file_url(self) -> str:
+        """The address of the file's download view (the file itself has no public URL)."""
+        return reverse("questions:answer_file", args=[self.response.public_id, self.question_id])

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from hramada.core import audit
 from hramada.core.errors import DomainError
+from hramada.core.storage import delete_stored
 
 from .models import Answer, Form, Question, Response
 
@@ -89,15 +90,19 @@ def delete_question(*, actor, question: Question) -> None:
 
 
 def save_response(*, form: Form, person, answers: dict, response: Response | None = None) -> Response:
-    """Store a person's answers (call inside the caller's transaction); files are kept with the answer."""
+    """Store a person's answers (call inside the caller's transaction); files are kept with the answer,
+    in the private directory, and a replaced file is deleted once the transaction commits."""
     response = response or Response.objects.create(form=form, person=person)
     for question, value in answers.items():
         if question.kind == Question.Kind.FILE:
             if value:
                 answer, _c = Answer.objects.get_or_create(response=response, question=question)
+                replaced = answer.file.name
                 answer.file = value
                 answer.value = {"name": value.name, "size": value.size}
                 answer.save()
+                if replaced:
+                    transaction.on_commit(lambda name=replaced: delete_stored(name))
             continue
         Answer.objects.update_or_create(response=response, question=question, defaults={"value": value})
     return response
@@ -131,6 +136,8 @@ def export_answers(person) -> list:
 
 def erase_answers(person) -> None:
     """Answers can hold anything a person wrote about themselves: they go, the response row stays."""
-    for answer in Answer.objects.filter(response__person=person).exclude(file=""):
-        answer.file.delete(save=False)
+    for name in (
+        Answer.objects.filter(response__person=person).exclude(file="").values_list("file", flat=True)
+    ):
+        delete_stored(name)  # in the private directory, or still in MEDIA_ROOT if uploaded before
     Answer.objects.filter(response__person=person).delete()

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from .views import manage
+from .views import files, manage
 
 app_name = "questions"
 urlpatterns = [
+    # Not under /manage/: the people who answered read their own files too, without two-factor.
+    path("forms/answers/<str:public_id>/<int:question_id>/", files.answer_file, name="answer_file"),
     path("manage/organisations/<slug:slug>/forms/", manage.form_list, name="form_list"),
     path("manage/forms/<str:public_id>/", manage.form_detail, name="form_detail"),
     path("manage/forms/<str:public_id>/preview/", manage.form_preview, name="form_preview"),

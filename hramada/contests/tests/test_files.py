@@ -1,7 +1,8 @@
 """Projects' cover images and PDFs: stored outside the public media directory, served after a check.
 
 The team and the contest's organisers may always download them; everyone else only an eligible
-project's; anything else is a 404 (never a 403).
+project's; anything else is a 404 (never a 403). Files sent as answers to the edition's form stay
+private to the team and the organisers whatever the project's status.
 """
 
 import io
@@ -16,12 +17,17 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from hramada.contests import submissions
+from hramada.contests import services, submissions
 from hramada.contests.models import Project, ProjectAttachment
-from hramada.contests.storage import check_private_root, private_root
+from hramada.contests.storage import private_root
+from hramada.core.storage import check_private_root
 from hramada.core.tests.helpers import login_staff
 from hramada.orgs.models import Membership, Role
+from hramada.orgs.tests.factories import member_of
 from hramada.people.tests.factories import UserFactory
+from hramada.places.tests.factories import SettlementFactory
+from hramada.questions.models import Answer, Question
+from hramada.questions.tests.factories import FormFactory, QuestionFactory
 
 from .factories import CategoryFactory, EditionFactory, ProjectFactory, open_call
 
@@ -230,6 +236,87 @@ def test_the_admin_shows_a_projects_cover_as_a_link_to_the_file_view(client, dra
 def test_a_private_directory_inside_media_root_is_a_configuration_error(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "media" / "private"
-    assert [e.id for e in check_private_root()] == ["contests.E001"]
+    assert [e.id for e in check_private_root()] == ["core.E001"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     assert check_private_root() == []
+
+
+# --- Files sent as answers to the edition's form --------------------------------------------------------
+
+
+@pytest.fixture
+def manager(edition):
+    return member_of(edition.contest.organisation, Role.MANAGER)
+
+
+@pytest.fixture
+def cv_answer(draft, edition, lead, manager):
+    """A draft whose team sent a CV as the answer to the edition's file question."""
+    form = FormFactory(organisation=edition.contest.organisation)
+    question = QuestionFactory(form=form, kind=Question.Kind.FILE, label="Lead's CV")
+    services.set_submission_form(actor=manager, edition=edition, form=form)
+    draft.refresh_from_db()
+    submissions.update_draft(
+        user=lead, project=draft, answers={question: SimpleUploadedFile("CV Ales.pdf", PDF)}
+    )
+    draft.refresh_from_db()
+    return draft.response.answers.get()
+
+
+def test_the_team_and_the_organisers_download_a_drafts_answer_file(client, cv_answer, lead, manager):
+    client.force_login(lead)
+    response = client.get(cv_answer.file_url)
+    assert response.status_code == 200 and body(response) == PDF
+    assert response["Content-Disposition"] == 'attachment; filename="CV Ales.pdf"'
+    assert "private" in response["Cache-Control"]
+
+    client.force_login(manager)
+    assert client.get(cv_answer.file_url).status_code == 404, "organisers' access asks for two-factor"
+    login_staff(client, manager)
+    assert body(client.get(cv_answer.file_url)) == PDF
+    login_staff(client, UserFactory(is_staff=True))
+    assert client.get(cv_answer.file_url).status_code == 200
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "not_eligible", "eligible"])
+def test_nobody_else_gets_an_answer_file_whatever_the_projects_status(client, cv_answer, status):
+    """Even an eligible project's public page does not make the files of its answers public."""
+    set_status(cv_answer.response.contest_project, status)
+    outsider = member_of(ProjectFactory().edition.contest.organisation, Role.MANAGER)
+    for user in (None, UserFactory(), outsider):
+        client.logout()
+        if user:
+            login_staff(client, user)
+        assert client.get(cv_answer.file_url).status_code == 404, user
+
+
+def test_an_answer_file_is_not_under_the_public_media_directory(cv_answer, settings):
+    path = Path(cv_answer.file.path).resolve()
+    assert path.is_file() and path.is_relative_to(Path(private_root()))
+    assert not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+
+
+def test_the_organisers_and_the_teams_pages_link_to_the_answer_file_view(client, cv_answer, lead, manager):
+    project = cv_answer.response.contest_project
+    client.force_login(lead)
+    page = client.get(reverse("contests:my_project", args=[project.public_id])).content.decode()
+    assert f'href="{cv_answer.file_url}"' in page and "CV Ales.pdf" in page
+    submissions.update_draft(user=lead, project=project, summary="s", settlement=SettlementFactory())
+    submissions.submit_project(user=lead, project=project)
+    login_staff(client, manager)
+    edition = project.edition
+    review = reverse(
+        "contests:project_review", args=[edition.contest.slug, edition.public_id, project.public_id]
+    )
+    page = client.get(review).content.decode()
+    assert f'href="{cv_answer.file_url}"' in page and "/media/" not in page
+
+
+def test_answer_files_uploaded_before_are_served_then_moved_by_move_contest_files(client, cv_answer, lead):
+    old = default_storage.save("answers/2025/05/cv.pdf", ContentFile(PDF))
+    Answer.objects.filter(pk=cv_answer.pk).update(file=old)
+    client.force_login(lead)
+    assert body(client.get(cv_answer.file_url)) == PDF
+    call_command("move_contest_files", stdout=io.StringIO())
+    assert not default_storage.exists(old) and (Path(private_root()) / old).is_file()
+    assert body(client.get(cv_answer.file_url)) == PDF

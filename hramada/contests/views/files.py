@@ -6,16 +6,14 @@ leak. Files are streamed by Django (``FileResponse``); a proxy could take over t
 ``X-Accel-Redirect`` (see docs/contests.md).
 """
 
-import re
-
 import rules
-from django.http import FileResponse, Http404
-from django.utils.cache import patch_cache_control
+from django.http import Http404
 from django.views.decorators.http import require_safe
+
+from hramada.core.storage import safe_filename, send_stored
 
 from .. import selectors
 from ..models import Project
-from ..storage import open_stored
 
 IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 PUBLIC_MAX_AGE = 3600  # an eligible project no longer changes; being screened again takes effect in an hour
@@ -29,25 +27,14 @@ def _project(request, public_id: str) -> Project:
     return project
 
 
-def safe_filename(name: str, ext: str) -> str:
-    """A download name without path parts, quotes or control characters, ending in ``.ext``."""
-    name = re.sub(r'[\x00-\x1f\x7f"\\/:*?<>|]+', "", name).strip(" .")[:150]
-    if not name.lower().endswith(f".{ext}"):
-        name = f"{name or 'document'}.{ext}"
-    return name
-
-
 def _send(project: Project, name: str, *, content_type: str, filename: str, as_attachment: bool):
-    stored = open_stored(name)
-    if stored is None:
+    # An eligible project no longer changes, so shared caches may keep its files for a while.
+    public = PUBLIC_MAX_AGE if project.status == Project.Status.ELIGIBLE else None
+    response = send_stored(
+        name, content_type=content_type, filename=filename, as_attachment=as_attachment, public_max_age=public
+    )
+    if response is None:
         raise Http404
-    response = FileResponse(stored, content_type=content_type, as_attachment=as_attachment, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    if project.status == Project.Status.ELIGIBLE:
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    else:
-        # Only this browser may keep it, and must ask again (a draft's cover may have been replaced).
-        patch_cache_control(response, private=True, no_cache=True)
     return response
 
 
