@@ -17,6 +17,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from hramada.contests.models import Project, Stage
+from hramada.core.db import prepared_cursor
 from hramada.core.hashing import keyed_hash
 
 from . import antifraud
@@ -292,7 +293,7 @@ def vote_target(public_id: str, voter=None) -> Project | None:
     with_emails = voter is not None and voter.is_authenticated
     sql, parts = _vote_target_statement(connection, with_emails)
     params = [Stage.Kind.PUBLIC_VOTE.value, str(public_id), Project.Status.ELIGIBLE.value]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(sql, [voter.pk, *params] if with_emails else params)
         row = cursor.fetchone()
     if row is None:

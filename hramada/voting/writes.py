@@ -24,6 +24,7 @@ from django.db import IntegrityError, connections, transaction
 
 from hramada.contests.models import Project
 from hramada.core import audit
+from hramada.core.db import prepared_cursor
 from hramada.core.ids import new_public_id
 from hramada.core.models import AuditEntry
 
@@ -194,7 +195,7 @@ def record_vote(vote: AcceptedVote, *, using: str = "default") -> int:
         # (a test, a code vote) a savepoint keeps a refusal from breaking the caller's.
         guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
         try:
-            with guard, connection.cursor() as cursor:
+            with guard, prepared_cursor(using) as cursor:
                 cursor.execute(
                     single[bool(challenge)],
                     [*challenge, *vote_params, *counter_params, *hour_params, *log_params, *audit_params],
@@ -229,7 +230,7 @@ def change_count(*, stage_id: int, project_id: int, hour, delta: int, using: str
     ``record_vote``). Rows are per project and hour, so different projects never wait on each other."""
     connection = connections[using]
     _single, parts = _prepared(connection)
-    with connection.cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(parts["counter"], [delta, project_id])
         cursor.execute(parts["hour"], _hour_params(connection, stage_id, project_id, hour, delta))
 
