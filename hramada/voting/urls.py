@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/<str:public_id>/withdraw/", public.withdraw, name="withdraw"),
     path("projects/<str:public_id>/vote-with-code/", public.code_vote, name="code_vote"),
     path(E + "results/", public.results, name="results"),
+    path(E + "mine/", public.my_votes, name="my_votes"),
     path(E + "ballot.csv", public.ballot, name="ballot"),
     path(E + "code/", public.code_page, name="code"),
     path(E + "phone/", public.phone, name="phone"),

@@ -266,3 +266,40 @@ def test_without_htmx_the_vote_still_renders_the_receipt_page(client, project):
         "<html" in response.content.decode()
         and "Thank you: your vote is counted" in response.content.decode()
     )
+
+
+def test_the_my_votes_list_refreshes_after_an_htmx_vote_or_withdrawal(client, project):
+    edition = project.edition
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(
+        reverse("contests:edition", args=[edition.contest.slug, edition.public_id])
+    ).content.decode()
+    mine_url = reverse("voting:my_votes", args=[edition.contest.slug, edition.public_id])
+    # The list asks for itself again when a vote changes (an event the vote answers trigger).
+    assert f'hx-get="{mine_url}"' in page and 'hx-trigger="vote-changed from:body"' in page
+    assert "You have not voted yet." in client.get(mine_url).content.decode()
+
+    voted = client.post(reverse("voting:cast", args=[project.public_id]), HTTP_HX_REQUEST="true")
+    assert voted["HX-Trigger"] == "vote-changed"
+    fragment = client.get(mine_url, HTTP_HX_REQUEST="true")
+    text = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in text and 'id="my-votes"' in text
+    assert "Village library" in text and "no-store" in fragment["Cache-Control"]
+    edition_url = reverse("contests:edition", args=[edition.contest.slug, edition.public_id])
+    assert f'name="next" value="{edition_url}"' in text  # withdrawing from the list comes back to a page
+    category_url = f"http://testserver{edition_url}categories/x/?q=lib"
+    text = client.get(mine_url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=category_url).content.decode()
+    assert f'name="next" value="{edition_url}categories/x/?q=lib"' in text
+    elsewhere = client.get(mine_url, HTTP_HX_CURRENT_URL="https://evil.example/x").content.decode()
+    assert "evil.example" not in elsewhere
+
+    withdrawn = client.post(reverse("voting:withdraw", args=[project.public_id]), HTTP_HX_REQUEST="true")
+    assert withdrawn["HX-Trigger"] == "vote-changed"
+    assert "You have not voted yet." in client.get(mine_url).content.decode()
+    # A refusal changes nothing, so it triggers nothing.
+    refused = client.post(reverse("voting:withdraw", args=[project.public_id]), HTTP_HX_REQUEST="true")
+    assert "HX-Trigger" not in refused
+    # Visitors who are not signed in get an empty list, never someone else's votes.
+    client.logout()
+    assert "Village library" not in client.get(mine_url).content.decode()

@@ -28,6 +28,9 @@ from .. import phone as phone_checks
 from ..antifraud import RequestMeta
 from ..forms import PhoneCodeForm, PhoneForm, ReceiptForm, VotingCodeForm
 
+# The event htmx answers trigger when the voter's votes changed; the "My votes" list listens for it.
+VOTE_CHANGED = "vote-changed"
+
 
 def _project_or_404(public_id):
     project = contest_selectors.public_project(public_id)
@@ -164,7 +167,9 @@ def cast(request, public_id):
         return _back(request, project)
     # The code exists only in this response: it is not kept anywhere (the vote stores its hash).
     if request.htmx:
-        return _accepted_button(request, project, code)
+        response = _accepted_button(request, project, code)
+        response["HX-Trigger"] = VOTE_CHANGED
+        return response
     return render(request, "voting/public/receipt.html", {"project": project, "vote": vote, "code": code})
 
 
@@ -189,11 +194,44 @@ def withdraw(request, public_id):
                 True,
             )
     if request.htmx:
-        return _button(request, project, notice=notice, ok=ok)
+        response = _button(request, project, notice=notice, ok=ok)
+        if ok:
+            response["HX-Trigger"] = VOTE_CHANGED
+        return response
     messages.add_message(
         request, messages.SUCCESS if ok else messages.INFO if vote is None else messages.ERROR, notice
     )
     return _back(request, project)
+
+
+@never_cache
+@require_GET
+def my_votes(request, contest, edition):
+    """htmx: the signed-in voter's list of votes in the vote panel, asked for again after a vote or a
+    withdrawal on the same page (``VOTE_CHANGED``); an empty list for anyone not signed in."""
+    stage = _stage_or_404(contest, edition)
+    mine = list(selectors.my_votes(request.user, stage)) if request.user.is_authenticated else []
+    # Withdrawing from the list comes back to the page it sits in (htmx names it), else the edition.
+    page = request.headers.get("HX-Current-URL", "")
+    if url_has_allowed_host_and_scheme(
+        page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = _path_of(page)
+    else:
+        back = reverse("contests:edition", args=[contest, edition])
+    response = render(
+        request, "voting/public/_my_votes.html", {"stage": stage, "my_votes": mine, "back": back}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _path_of(url: str) -> str:
+    """The path and query of a URL on this site (the page the fragment sits in), for ``next``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 # --- Voting with a code (no account) ------------------------------------------------------------------
