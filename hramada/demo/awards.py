@@ -8,6 +8,7 @@ Idempotent: an edition that already has an expert review is left as it is.
 import datetime as dt
 import random
 import zoneinfo
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -15,54 +16,104 @@ from django.db import transaction
 from hramada.awards import selectors, services
 from hramada.awards.models import ReviewStage
 from hramada.contests.models import Edition
+from hramada.demo import contests
 from hramada.people.models import Person, User
 from hramada.reviews import services as review_services
 from hramada.reviews.models import Assignment, Rubric
 
 MINSK = zoneinfo.ZoneInfo("Europe/Minsk")
 
+# The rubrics, award and prize titles are single-language fields: the team wrote them in Russian.
 EXPERT_RUBRIC = [
     {
-        "title": "Social impact",
-        "description": "How much the project changes for people.",
+        "title": "Социальный эффект",
+        "description": "Насколько проект меняет жизнь людей.",
         "weight": 3,
         "scale_min": 0,
         "scale_max": 10,
     },
     {
-        "title": "Feasibility",
-        "description": "Budget, plan and resources are realistic.",
+        "title": "Реализуемость",
+        "description": "Бюджет, план и ресурсы реалистичны.",
         "weight": 2,
         "scale_min": 0,
         "scale_max": 10,
     },
-    {"title": "Team", "description": "The team can do it.", "weight": 1, "scale_min": 1, "scale_max": 5},
+    {
+        "title": "Команда",
+        "description": "Команда способна это сделать.",
+        "weight": 1,
+        "scale_min": 1,
+        "scale_max": 5,
+    },
 ]
 JURY_RUBRIC = [
     {
-        "title": "Pitch",
-        "description": "Clear problem, solution and ask.",
+        "title": "Презентация",
+        "description": "Понятны проблема, решение и запрос.",
         "weight": 1,
         "scale_min": 1,
         "scale_max": 10,
     },
     {
-        "title": "Potential",
-        "description": "Growth and sustainability after the contest.",
+        "title": "Потенциал",
+        "description": "Рост и устойчивость после конкурса.",
         "weight": 2,
         "scale_min": 1,
         "scale_max": 10,
     },
 ]
+WINNER_TITLE = "Победитель номинации"
+
+
+@dataclass(frozen=True)
+class Sponsor:
+    category: str  # the category's title_en
+    title: str
+    amount: int
+    note: str
+    project: str | None = None  # the sponsor's pick among the category's finalists; None: the jury's first
+
+
+@dataclass(frozen=True)
+class Plan:
+    rule: str
+    finalists_per_category: int
+    prize: int
+    winners: dict  # {category title_en: project title} the jury ranks first, as the news feed tells
+    sponsor: Sponsor
+
+
 EDITIONS = {
-    # year: (rule, finalists per category, prize per category, sponsor prize (category, title, amount))
-    2014: (
+    2014: Plan(
         "historical",
         4,
         1000,
-        ("We build the world around us", "realt.by prize for a better neighbourhood", 800),
+        {"We build the world around us": contests.BASHNI},
+        Sponsor(
+            "We build the world around us",
+            "Приз «Лучшее соседство»",
+            800,
+            "Финансирует реализацию проекта, который жюри поставит первым в номинации.",
+        ),
     ),
-    2015: ("formula", 4, 1500, ("City and community", "realt.by prize: living together", 1200)),
+    2015: Plan(
+        "formula",
+        4,
+        1500,
+        {
+            "Help and care": contests.CRISIS_PSYCHOLOGY,
+            "City and community": contests.TERRACE,
+            "Education": contests.AUTISM_COURSE,
+        },
+        Sponsor(
+            "City and community",
+            "Приз «Жить вместе»",
+            1200,
+            "Для проекта, который помогает людям жить вместе: выбор спонсора среди финалистов номинации.",
+            contests.FLATMATE,
+        ),
+    ),
 }
 
 
@@ -90,15 +141,19 @@ def _rubric(actor, organisation, title, criteria):
     )
 
 
-def _score_round(actor, round_, reviewers, rng, bias):
+def _score_round(actor, round_, reviewers, rng, bias, favourites=frozenset()):
     """Add the reviewers, assign automatically, and have each score their items (strict and lenient
-    reviewers on purpose: the normalised score corrects for them)."""
+    reviewers on purpose: the normalised score corrects for them). Items titled as one of
+    ``favourites`` get the top marks, the others less."""
     for user in reviewers:
         review_services.add_reviewer(actor=actor, round=round_, user=user)
     plan = review_services.plan_assignment(round=round_)
     review_services.apply_assignment(actor=actor, round=round_, plan=plan)
     criteria = list(round_.rubric.criteria.all())
-    quality = {item.pk: rng.random() for item in round_.items.all()}
+    quality = {
+        item.pk: 1.2 if item.title in favourites else rng.random() * (0.8 if favourites else 1.0)
+        for item in round_.items.all()
+    }
     for assignment in Assignment.objects.filter(round=round_).select_related("reviewer__user", "item"):
         shift = bias.get(assignment.reviewer.user.email, 0.0)
         scores = {}
@@ -122,11 +177,11 @@ def _close(actor, round_, opens_at, closes_at):
 
 
 def _edition(*, actor, edition, orgs, experts, jurors, rng):
-    method, per_category, prize, (sponsor_category, sponsor_title, sponsor_amount) = EDITIONS[edition.year]
+    plan = EDITIONS[edition.year]
     stages = {s.kind: s for s in edition.stages.all()}
     organisation = edition.contest.organisation
-    expert_rubric = _rubric(actor, organisation, "Social Weekend expert review", EXPERT_RUBRIC)
-    jury_rubric = _rubric(actor, organisation, "Social Weekend final pitch", JURY_RUBRIC)
+    expert_rubric = _rubric(actor, organisation, "Social Weekend: экспертная оценка", EXPERT_RUBRIC)
+    jury_rubric = _rubric(actor, organisation, "Social Weekend: финальная защита", JURY_RUBRIC)
     expert = services.start_expert_review(
         actor=actor, edition=edition, rubric=expert_rubric, reviews_per_item=3, normalise=True
     )
@@ -135,7 +190,11 @@ def _edition(*, actor, edition, orgs, experts, jurors, rng):
     _close(actor, expert.round, stages["expert_review"].starts_at, stages["expert_review"].ends_at)
 
     services.set_finalist_rule(
-        actor=actor, edition=edition, method=method, finalists_per_category=per_category, tie_break="votes"
+        actor=actor,
+        edition=edition,
+        method=plan.rule,
+        finalists_per_category=plan.finalists_per_category,
+        tie_break="votes",
     )
     decided_at = stages["expert_review"].ends_at
     for item in services.propose_finalists(edition):
@@ -147,7 +206,7 @@ def _edition(*, actor, edition, orgs, experts, jurors, rng):
             now=decided_at,
         )
     jury = services.start_jury(actor=actor, edition=edition, rubric=jury_rubric, reviews_per_item=len(jurors))
-    _score_round(actor, jury.round, jurors, rng, {})
+    _score_round(actor, jury.round, jurors, rng, {}, favourites=frozenset(plan.winners.values()))
     _close(actor, jury.round, stages["final"].starts_at, stages["final"].ends_at)
 
     final = stages["final"].ends_at
@@ -155,31 +214,30 @@ def _edition(*, actor, edition, orgs, experts, jurors, rng):
         award = services.create_award(
             actor=actor,
             edition=edition,
-            title=f"Winner: {category.title}",
+            title=WINNER_TITLE,
             category=category,
-            prize_amount=prize,
+            prize_amount=plan.prize,
             currency="BYN",
         )
         winner = selectors.jury_ranking(award)[0][0].project
         services.decide_winner(actor=actor, award=award, project=winner, now=final)
     sponsor = orgs.get("realtby")
     if sponsor is not None:
-        category = edition.categories.filter(title_en=sponsor_category).first()
+        category = edition.categories.get(title_en=plan.sponsor.category)
         pledge = services.declare_pledge(
             actor=actor,
             edition=edition,
             sponsor=sponsor,
             category=category,
-            title=sponsor_title,
-            amount=sponsor_amount,
+            title=plan.sponsor.title,
+            amount=plan.sponsor.amount,
             currency="BYN",
-            note="Funds the winner the jury ranks highest in this category.",
+            note=plan.sponsor.note,
         )
         award = services.accept_pledge(actor=actor, pledge=pledge, now=stages["expert_review"].starts_at)
-        ranking = selectors.jury_ranking(award)
-        # The sponsor's prize goes to the jury's second choice when the first already won the category.
-        pick = ranking[1][0].project if len(ranking) > 1 else ranking[0][0].project
-        services.decide_winner(actor=actor, award=award, project=pick, now=final)
+        ranking = [finalist.project for finalist, _result in selectors.jury_ranking(award)]
+        chosen = [p for p in ranking if p.title == plan.sponsor.project]
+        services.decide_winner(actor=actor, award=award, project=(chosen or ranking)[0], now=final)
     services.publish_results(actor=actor, edition=edition, now=stages["results"].starts_at)
 
 

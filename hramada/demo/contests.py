@@ -11,76 +11,240 @@ from django.utils import timezone
 from hramada.contests import services as contest_services
 from hramada.contests.models import Contest, Edition, Stage
 from hramada.people.models import Person, User
-from hramada.places.models import Settlement
+from hramada.places.models import Community, Settlement
 from hramada.voting import services as voting_services
 
 MINSK = zoneinfo.ZoneInfo("Europe/Minsk")
 K = Stage.Kind
 
+# Project titles as a Belarusian team writes them: mostly Russian, some Belarusian (the seed names
+# "Башни — сила воли и сила духа"). Contests, editions and categories are translated (be, ru, en).
+BASHNI = "Башни — сила воли и сила духа"
+CRISIS_PSYCHOLOGY = "Курсы кризисной психологии для хирургов-трансплантологов"
+TERRACE = "Терраса: свободное творческое пространство в самом центре Минска"
+AUTISM_COURSE = "Онлайн-курс для педагогов и родителей детей с аутизмом"
+FLATMATE = "Хороший сосед: сервис поиска соседей по квартире"
+HODOSY_BRAND = "Бренд и фестиваль агрогородка Ходосы"
+TOOL_LIBRARY = "Суседская бібліятэка інструментаў"
+# Projects of the demo's communities (by the community's name_en): their pages link to each other.
+COMMUNITY_OF = {BASHNI: "Bashni village", HODOSY_BRAND: "Hodosy agro-town", TOOL_LIBRARY: "Uručča neighbours"}
+
+# {(category title_en, title_be, title_ru): [(project title, summary, settlement name_en)]}
 FOURTH = {
-    "We build the world around us": [
-        "Bashni — willpower and strength of mind",
-        "A playground built by the whole street",
-        "Clean river banks of Pinsk",
-        "Bicycle paths to the village school",
+    ("We build the world around us", "Будуем свет вакол нас", "Строим мир вокруг нас"): [
+        (
+            BASHNI,
+            "Деревня Башни Шумилинского района приобщает детей к спорту и физической культуре: секции, "
+            "турниры и спортивная площадка, которую жители обустраивают вместе.",
+            "Bashni",
+        ),
+        (
+            "Детская площадка всей улицей",
+            "Жители одной улицы в Кобрине сами придумывают и строят детскую площадку: материалы дают "
+            "спонсоры, работают все вместе на субботниках.",
+            "Kobrin",
+        ),
+        (
+            "Чыстыя берагі Піны",
+            "Валанцёры Пінска прыбіраюць берагі ракі, ставяць сметніцы і ладзяць экалагічныя ўрокі для "
+            "школьнікаў.",
+            "Pinsk",
+        ),
+        (
+            "Велодорожка к сельской школе",
+            "Безопасная велодорожка от окраины Мотоля до школы, чтобы дети не ездили по обочине трассы.",
+            "Motal",
+        ),
     ],
-    "Social entrepreneurship": [
-        "A bakery that employs people with disabilities",
-        "Second-hand shop for the children's shelter",
-        "Village crafts online",
-        "Rural guest houses network",
+    ("Social entrepreneurship", "Сацыяльнае прадпрымальніцтва", "Социальное предпринимательство"): [
+        (
+            "Пекарня «Добрый хлеб»",
+            "Небольшая пекарня в Могилёве, где работают люди с инвалидностью; доход идёт на зарплаты и "
+            "обучение новых пекарей.",
+            "Mogilev",
+        ),
+        (
+            "Благотворительный секонд-хенд для детского приюта",
+            "Магазин принимает вещи от жителей Витебска и продаёт их, а прибыль отдаёт детскому приюту.",
+            "Vitebsk",
+        ),
+        (
+            "Вясковыя рамёствы ў сеціве",
+            "Майстры з Браслаўшчыны прадаюць свае вырабы праз інтэрнэт-краму; каманда вучыць іх "
+            "фатаграфаваць і апісваць тавары.",
+            "Braslav",
+        ),
+        (
+            "Сеть агроусадеб Поозерья",
+            "Общий сайт, бронирование и обучение для хозяев агроусадеб Глубокского района.",
+            "Glubokoye",
+        ),
     ],
-    "Education and culture": [
-        "Grandparents teach crafts",
-        "A library in every bus stop",
-        "Local history walks for teenagers",
-        "Theatre of the deaf",
+    ("Education and culture", "Адукацыя і культура", "Образование и культура"): [
+        (
+            "Бабулі і дзядулі вучаць рамёствам",
+            "Старэйшыя жыхары Слоніма вядуць для дзяцей заняткі па ткацтве, разьбе і саломапляценні.",
+            "Slonim",
+        ),
+        (
+            "Библиотека на каждой остановке",
+            "Полки с книгами на автобусных остановках Гродно: возьми почитать, оставь свою.",
+            "Grodno",
+        ),
+        (
+            "Краязнаўчыя шпацыры для падлеткаў",
+            "Школьнікі Навагрудка самі рыхтуюць і праводзяць экскурсіі па родным горадзе.",
+            "Novogrudok",
+        ),
+        (
+            "Театр неслышащих актёров",
+            "Театральная студия в Гомеле, где играют глухие и слабослышащие актёры; спектакли идут с "
+            "переводом на жестовый язык и субтитрами.",
+            "Gomel",
+        ),
     ],
-    "Health and care": [
-        "Volunteer drivers for elderly patients",
-        "First aid for every village teacher",
-        "Sport for children from small towns",
-        "Support group for young mothers",
+    ("Health and care", "Здароўе і клопат", "Здоровье и забота"): [
+        (
+            "Волонтёры-водители для пожилых пациентов",
+            "Волонтёры на своих машинах отвозят пожилых людей из деревень Кричевского района в "
+            "поликлинику и обратно.",
+            "Krichev",
+        ),
+        (
+            "Первая помощь — каждому сельскому учителю",
+            "Курсы первой помощи для учителей сельских школ Лидского района.",
+            "Lida",
+        ),
+        (
+            "Спорт для детей малых городов",
+            "Бесплатные спортивные секции в Жлобине для детей, чьи родители не могут платить за занятия.",
+            "Zhlobin",
+        ),
+        (
+            "Группа поддержки молодых мам",
+            "Встречи, консультации психолога и обмен детскими вещами для молодых мам Бобруйска.",
+            "Bobruisk",
+        ),
     ],
 }
+# The news feed names the 6th edition's winners: crisis psychology courses for transplant surgeons, a
+# free creative space on a terrace in the heart of Minsk, an online course for teachers and parents of
+# children with autism, and a flat-mate finder (see demo.awards).
 SIXTH = {
-    "Help and care": [
-        "Crisis psychology courses for transplant surgeons",
-        "An online course for teachers and parents of children with autism",
-        "Hospice volunteers school",
-        "Home visits to lonely elderly people",
+    ("Help and care", "Дапамога і клопат", "Помощь и забота"): [
+        (
+            CRISIS_PSYCHOLOGY,
+            "Как говорить с родственниками донора и с пациентами из листа ожидания: курс кризисной "
+            "психологии для хирургов-трансплантологов.",
+            "Minsk",
+        ),
+        (
+            "Школа волонтёров хосписа",
+            "Обучение волонтёров хосписа: уход, общение с пациентами и их семьями, как не выгореть.",
+            "Mogilev",
+        ),
+        (
+            "Не адны: наведванні адзінокіх пажылых людзей",
+            "Валанцёры з Оршы раз на тыдзень наведваюць адзінокіх пажылых людзей: размова, дапамога па "
+            "гаспадарцы, пакупкі.",
+            "Orsha",
+        ),
+        (
+            "Телефон поддержки для родственников людей с деменцией",
+            "Консультации по телефону и встречи для тех, кто ухаживает за близким с деменцией.",
+            "Baranovichi",
+        ),
     ],
-    "City and community": [
-        "A free creative space: a terrace in the heart of Minsk",
-        "Find a good flat-mate: a flat-sharing service",
-        "Neighbours' tool library",
-        "Courtyard cinema evenings",
+    ("City and community", "Горад і супольнасць", "Город и сообщество"): [
+        (
+            TERRACE,
+            "Открытая терраса в центре Минска, где можно бесплатно провести выставку, лекцию или "
+            "концерт, а в другие дни просто поработать.",
+            "Minsk",
+        ),
+        (
+            FLATMATE,
+            "Анкеты, проверенные профили и подбор по привычкам: сервис помогает найти хорошего соседа, "
+            "чтобы снимать квартиру вместе.",
+            "Minsk",
+        ),
+        (
+            TOOL_LIBRARY,
+            "Дрыль, драбіна ці газонакасілка на час: жыхары Уручча дзеляцца інструментамі праз агульную "
+            "бібліятэку.",
+            "Minsk",
+        ),
+        (
+            "Кино во дворе",
+            "Летние кинопоказы во дворах Борисова: экран, проектор и обсуждение после фильма.",
+            "Borisov",
+        ),
     ],
-    "Education": [
-        "Coding club for girls in district towns",
-        "Financial literacy for pensioners",
-        "Belarusian language café",
-        "Young journalists of the region",
+    ("Education", "Адукацыя", "Образование"): [
+        (
+            AUTISM_COURSE,
+            "Видеоуроки и задания о том, как учить и поддерживать ребёнка с аутизмом дома и в школе.",
+            "Minsk",
+        ),
+        (
+            "Клуб программирования для девочек из районных городов",
+            "Бесплатные занятия по программированию для школьниц Молодечно и соседних районов.",
+            "Molodechno",
+        ),
+        (
+            "Финансовая грамотность для пенсионеров",
+            "Как распознать мошенников, пользоваться банковской карточкой и планировать бюджет: занятия "
+            "для пенсионеров Солигорска.",
+            "Soligorsk",
+        ),
+        (
+            "Моўная кавярня",
+            "Раз на тыдзень у Гродне — вечар размоваў па-беларуску для ўсіх, хто хоча загаварыць на мове.",
+            "Grodno",
+        ),
     ],
 }
 SEVENTH = {
-    "Local communities": [
-        "Hodosy village brand and festival",
-        "A community garden in Mstislavl",
-        "Wheelchair-friendly centre of Polotsk",
+    ("Local communities", "Мясцовыя супольнасці", "Местные сообщества"): [
+        (
+            HODOSY_BRAND,
+            "Жители Ходосов придумывают бренд своего агрогородка и проводят первый фестиваль, чтобы о нём "
+            "узнали соседи и туристы.",
+            "Hodosy",
+        ),
+        (
+            "Супольны агарод у Мсціславе",
+            "Агульныя грады ў двары шматпавярховіка: суседзі разам вырошчваюць гародніну і знаёмяцца.",
+            "Mstislavl",
+        ),
+        (
+            "Доступный центр Полоцка",
+            "Пандусы и пониженные бордюры в историческом центре Полоцка, чтобы по нему можно было проехать "
+            "на коляске.",
+            "Polotsk",
+        ),
     ],
-    "Social innovation": [
-        "A map of accessible places for Gomel",
-        "Repair café for household appliances",
-        "Mentoring for young women entrepreneurs",
+    ("Social innovation", "Сацыяльныя інавацыі", "Социальные инновации"): [
+        (
+            "Карта доступных мест Гомеля",
+            "Онлайн-карта кафе, магазинов и учреждений Гомеля с отметками о пандусах, лифтах и доступных "
+            "туалетах.",
+            "Gomel",
+        ),
+        (
+            "Ремонт-кафе: чиним технику вместе",
+            "Раз в месяц мастера-волонтёры в Витебске помогают жителям починить чайник, утюг или "
+            "велосипед, чтобы не выбрасывать их.",
+            "Vitebsk",
+        ),
+        (
+            "Наставничество для молодых предпринимательниц",
+            "Опытные предпринимательницы Бреста помогают молодым женщинам начать своё дело: встречи раз в "
+            "месяц и бизнес-план за полгода.",
+            "Brest",
+        ),
     ],
 }
-
-
-def _place_of(title: str, places, rng):
-    """The settlement a project's title names ("A community garden in Mstislavl"), else one at random."""
-    named = [p for p in places if p.name_en and p.name_en in title]
-    return named[0] if named else rng.choice(places)
 
 
 def at(y, m, d, h=12):
@@ -102,11 +266,15 @@ def _voters(n: int) -> list[User]:
     return users
 
 
-def _edition(*, actor, contest, year, title, stages, projects, submitter, voters, rng, votes_per_category=1):
+def _edition(*, actor, contest, year, titles, stages, projects, submitter, voters, rng, votes_per_category=1):
+    """``titles`` are the edition's (en, be, ru) titles; ``projects`` as FOURTH."""
     edition = Edition.objects.filter(contest=contest, year=year).first()
     if edition is not None:
         return edition
-    edition = contest_services.create_edition(actor=actor, contest=contest, year=year, title_en=title)
+    title_en, title_be, title_ru = titles
+    edition = contest_services.create_edition(
+        actor=actor, contest=contest, year=year, title_en=title_en, title_be=title_be, title_ru=title_ru
+    )
     for kind, (start, end) in stages.items():
         contest_services.create_stage(actor=actor, edition=edition, kind=kind, starts_at=start, ends_at=end)
     call_time = stages[K.CALL][0] + dt.timedelta(days=1)
@@ -115,15 +283,22 @@ def _edition(*, actor, contest, year, title, stages, projects, submitter, voters
         actor=actor, stage=vote_stage, votes_per_category=votes_per_category, now=stages[K.CALL][0]
     )
     all_projects = []
-    places = list(Settlement.objects.order_by("name_en", "id"))
-    for category_title, titles in projects.items():
-        category = contest_services.create_category(actor=actor, edition=edition, title_en=category_title)
-        for title in titles:
+    places = {s.name_en: s for s in Settlement.objects.all()}
+    communities = {c.name_en: c for c in Community.objects.filter(name_en__in=COMMUNITY_OF.values())}
+    for (cat_en, cat_be, cat_ru), entries in projects.items():
+        category = contest_services.create_category(
+            actor=actor, edition=edition, title_en=cat_en, title_be=cat_be, title_ru=cat_ru
+        )
+        for title, summary, place in entries:
             project = contest_services.create_draft(
-                user=submitter, category=category, title=title, summary=f"{title}.", now=call_time
+                user=submitter, category=category, title=title, summary=summary, now=call_time
             )
             project = contest_services.update_draft(
-                user=submitter, project=project, settlement=_place_of(title, places, rng), now=call_time
+                user=submitter,
+                project=project,
+                settlement=places[place],
+                community=communities.get(COMMUNITY_OF.get(title)),
+                now=call_time,
             )
             project = contest_services.submit_project(user=submitter, project=project, now=call_time)
             project = contest_services.screen_project(actor=actor, project=project, eligible=True)
@@ -162,7 +337,11 @@ def load(*, admin_user, orgs: dict) -> None:
         actor=admin_user,
         contest=contest,
         year=2014,
-        title="4th Social Weekend, 2014",
+        titles=(
+            "4th Social Weekend, 2014",
+            "Чацвёрты Social Weekend, 2014",
+            "Четвёртый Social Weekend, 2014",
+        ),
         projects=FOURTH,
         submitter=submitter,
         voters=voters[:40],
@@ -180,7 +359,7 @@ def load(*, admin_user, orgs: dict) -> None:
         actor=admin_user,
         contest=contest,
         year=2015,
-        title="6th Social Weekend, 2015",
+        titles=("6th Social Weekend, 2015", "Шосты Social Weekend, 2015", "Шестой Social Weekend, 2015"),
         projects=SIXTH,
         submitter=submitter,
         voters=voters,
@@ -201,7 +380,11 @@ def load(*, admin_user, orgs: dict) -> None:
         actor=admin_user,
         contest=contest,
         year=today.year,
-        title=f"7th Social Weekend, {today.year}",
+        titles=(
+            f"7th Social Weekend, {today.year}",
+            f"Сёмы Social Weekend, {today.year}",
+            f"Седьмой Social Weekend, {today.year}",
+        ),
         projects=SEVENTH,
         submitter=submitter,
         voters=voters[:25],

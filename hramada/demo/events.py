@@ -46,6 +46,7 @@ def _programme(event, day1, day2, tracks):
             0,
             "Opening: civil society in the regions",
             "Адкрыццё: грамадзянская супольнасць у рэгіёнах",
+            "Открытие: гражданское общество в регионах",
             None,
             False,
         ),
@@ -58,6 +59,7 @@ def _programme(event, day1, day2, tracks):
             0,
             "Discussion: how local authorities answer residents",
             "Дыскусія: як мясцовыя ўлады адказваюць жыхарам",
+            "Дискуссия: как местные власти отвечают жителям",
             None,
             False,
         ),
@@ -70,6 +72,7 @@ def _programme(event, day1, day2, tracks):
             1,
             "Master class: community needs assessment",
             "Майстар-клас: ацэнка патрэбаў супольнасці",
+            "Мастер-класс: оценка потребностей сообщества",
             25,
             True,
         ),
@@ -82,10 +85,23 @@ def _programme(event, day1, day2, tracks):
             2,
             "Master class: finding resources for local projects",
             "Майстар-клас: пошук рэсурсаў для мясцовых праектаў",
+            "Мастер-класс: поиск ресурсов для местных проектов",
             20,
             True,
         ),
-        (day1, 15, 0, 120, F.HUMAN_LIBRARY, 2, "Human Library", "Жывая бібліятэка", None, False),
+        (
+            day1,
+            15,
+            0,
+            120,
+            F.HUMAN_LIBRARY,
+            2,
+            "Human Library",
+            "Жывая бібліятэка",
+            "Живая библиотека",
+            None,
+            False,
+        ),
         (
             day1,
             19,
@@ -94,7 +110,8 @@ def _programme(event, day1, day2, tracks):
             F.FUCKUP_NIGHT,
             0,
             "Fuck-Up Night: what went wrong and what we learned",
-            "Fuck-Up Night: што пайшло не так і чаму мы навучыліся",
+            "Fuck-Up Night: што пайшло не так і чаго мы навучыліся",
+            "Fuck-Up Night: что пошло не так и чему мы научились",
             None,
             False,
         ),
@@ -107,6 +124,7 @@ def _programme(event, day1, day2, tracks):
             0,
             "Village brands: Bashni and Hodosy",
             "Брэнды вёсак: Башні і Ходасы",
+            "Бренды деревень: Башни и Ходосы",
             None,
             False,
         ),
@@ -119,6 +137,7 @@ def _programme(event, day1, day2, tracks):
             1,
             "Master class: mobilising local people",
             "Майстар-клас: як залучыць мясцовых жыхароў",
+            "Мастер-класс: как вовлечь местных жителей",
             25,
             True,
         ),
@@ -131,6 +150,7 @@ def _programme(event, day1, day2, tracks):
             2,
             "Discussion: women identify local issues",
             "Дыскусія: жанчыны вызначаюць мясцовыя праблемы",
+            "Дискуссия: женщины определяют местные проблемы",
             None,
             False,
         ),
@@ -143,17 +163,19 @@ def _programme(event, day1, day2, tracks):
             0,
             "Closing meeting and next year's plans",
             "Заключная сустрэча і планы на наступны год",
+            "Заключительная встреча и планы на следующий год",
             None,
             False,
         ),
     ]
-    for day, h, m, minutes, fmt, track, en, be, capacity, signup in plan:
+    for day, h, m, minutes, fmt, track, en, be, ru, capacity, signup in plan:
         start = day.replace(hour=h, minute=m)
         Session.objects.create(
             event=event,
             track=halls[track],
             title_en=en,
             title_be=be,
+            title_ru=ru,
             format=fmt,
             starts_at=start,
             ends_at=start + dt.timedelta(minutes=minutes),
@@ -167,18 +189,33 @@ def _library(event, day, people):
     if event.books.exists():
         return
     stories = [
-        ("From factory worker to village leader", "Ад рабочай да лідаркі вёскі"),
-        ("Living with a disability in a small town", "Жыццё з інваліднасцю ў маленькім горадзе"),
-        ("Why I came back to my village", "Чаму я вярнуўся ў сваю вёску"),
-        ("Mother of five, founder of a women's club", "Маці пяцярых, заснавальніца жаночага клуба"),
+        (
+            "From factory worker to village leader",
+            "Ад рабочай да лідаркі вёскі",
+            "От работницы завода до лидера деревни",
+        ),
+        (
+            "Living with a disability in a small town",
+            "Жыццё з інваліднасцю ў маленькім горадзе",
+            "Жизнь с инвалидностью в маленьком городе",
+        ),
+        ("Why I came back to my village", "Чаму я вярнуўся ў сваю вёску", "Почему я вернулся в свою деревню"),
+        (
+            "Mother of five, founder of a women's club",
+            "Маці пяцярых, заснавальніца жаночага клуба",
+            "Мать пятерых детей, основательница женского клуба",
+        ),
     ]
-    for i, (en, be) in enumerate(stories):
+    for i, (en, be, ru) in enumerate(stories):
         book = Book.objects.create(
             event=event,
             person=people[i],
             title_en=en,
             title_be=be,
+            title_ru=ru,
             description_en="A 25-minute conversation, one to three readers.",
+            description_be="Размова на 25 хвілін, ад аднаго да трох чытачоў.",
+            description_ru="Разговор на 25 минут, от одного до трёх читателей.",
             shown_name=i % 2 == 0,
         )
         for slot in range(3):
@@ -217,12 +254,20 @@ def load(*, organiser_user, orgs: dict) -> None:
         title_be="Сакавіцкія сустрэчы АГС",
         title_ru="Мартовские встречи ОГО",
         summary_en="The civil-society forum: 220 participants from 40 Belarusian locations.",
+        summary_be="Форум грамадзянскай супольнасці: 220 удзельнікаў з 40 населеных пунктаў Беларусі.",
+        summary_ru="Форум гражданского общества: 220 участников из 40 населённых пунктов Беларуси.",
         description_en="On March 4-5, in Minsk, activists took part in presentations, discussions, master classes, "
         "a Human Library and a Fuck-Up Night to share their experience of working in local communities.",
+        description_be="4–5 сакавіка ў Мінску актывісты ўдзельнічалі ў прэзентацыях, дыскусіях, майстар-класах, "
+        "Жывой бібліятэцы і Fuck-Up Night, каб падзяліцца досведам працы ў мясцовых супольнасцях.",
+        description_ru="4–5 марта в Минске активисты участвовали в презентациях, дискуссиях, мастер-классах, "
+        "Живой библиотеке и Fuck-Up Night, чтобы поделиться опытом работы в местных сообществах.",
         status=Event.Status.PUBLISHED,
         starts_at=at(2017, 3, 4, 10),
         ends_at=at(2017, 3, 5, 17),
         venue_en="Minsk",
+        venue_be="Мінск",
+        venue_ru="Минск",
         settlement=minsk,
         capacity=220,
         registration_mode=Event.Mode.APPROVAL,
@@ -264,11 +309,16 @@ def load(*, organiser_user, orgs: dict) -> None:
         title_ru="Мартовские встречи ОГО",
         summary_en="The yearly civil-society forum. Registration is open.",
         summary_be="Штогадовы форум грамадзянскай супольнасці. Рэгістрацыя адкрытая.",
+        summary_ru="Ежегодный форум гражданского общества. Регистрация открыта.",
         description_en="Two days of presentations, discussions, master classes, a Human Library and a Fuck-Up Night.",
+        description_be="Два дні прэзентацый, дыскусій, майстар-класаў, Жывая бібліятэка і Fuck-Up Night.",
+        description_ru="Два дня презентаций, дискуссий, мастер-классов, Живая библиотека и Fuck-Up Night.",
         status=Event.Status.PUBLISHED,
         starts_at=at(2027, 3, 4, 10),
         ends_at=at(2027, 3, 5, 17),
         venue_en="Minsk",
+        venue_be="Мінск",
+        venue_ru="Минск",
         settlement=minsk,
         capacity=220,
         registration_mode=Event.Mode.OPEN,
@@ -291,24 +341,66 @@ def load(*, organiser_user, orgs: dict) -> None:
     mstislavl = Settlement.objects.get(name_en="Mstislavl")
     community = Community.objects.filter(settlement=mstislavl).first()
     activities = [
-        ("sport-region-master-class", "Master classes with expert coaches", F.MASTER_CLASS, at(2016, 3, 12)),
-        ("sport-region-screening", "Sports film screening", F.SCREENING, at(2016, 5, 20, 18)),
-        ("sport-region-contests", "District sports contests", F.COMPETITION, at(2016, 7, 9)),
-        ("sport-region-stars", "Meeting with sport stars", F.MEETING, at(2016, 9, 3, 15)),
-        ("sport-region-marathon", "Sport Region final marathon", F.RACE, at(2016, 10, 8, 9)),
+        (
+            "sport-region-master-class",
+            (
+                "Master classes with expert coaches",
+                "Майстар-класы з вопытнымі трэнерамі",
+                "Мастер-классы с опытными тренерами",
+            ),
+            F.MASTER_CLASS,
+            at(2016, 3, 12),
+        ),
+        (
+            "sport-region-screening",
+            ("Sports film screening", "Паказ спартыўнага фільма", "Показ спортивного фильма"),
+            F.SCREENING,
+            at(2016, 5, 20, 18),
+        ),
+        (
+            "sport-region-contests",
+            (
+                "District sports contests",
+                "Раённыя спартыўныя спаборніцтвы",
+                "Районные спортивные соревнования",
+            ),
+            F.COMPETITION,
+            at(2016, 7, 9),
+        ),
+        (
+            "sport-region-stars",
+            ("Meeting with sport stars", "Сустрэча з зоркамі спорту", "Встреча со звёздами спорта"),
+            F.MEETING,
+            at(2016, 9, 3, 15),
+        ),
+        (
+            "sport-region-marathon",
+            (
+                "Sport Region final marathon",
+                "Фінальны марафон «Спартыўнага рэгіёна»",
+                "Финальный марафон «Спортивного региона»",
+            ),
+            F.RACE,
+            at(2016, 10, 8, 9),
+        ),
     ]
-    for slug, title, fmt, start in activities:
+    for slug, (title_en, title_be, title_ru), fmt, start in activities:
+        titles = {"title_en": title_en, "title_be": title_be, "title_ru": title_ru}
         event = _event(
             oeec,
             slug,
             series=sport,
             edition="2016",
-            title_en=title,
+            **titles,
             status=Event.Status.PUBLISHED,
             summary_en="Part of the Sport Region local initiative in Mstislavl district.",
+            summary_be="Частка мясцовай ініцыятывы «Спартыўны рэгіён» у Мсціслаўскім раёне.",
+            summary_ru="Часть местной инициативы «Спортивный регион» в Мстиславском районе.",
             starts_at=start,
             ends_at=start + dt.timedelta(hours=4),
             venue_en="Mstislavl",
+            venue_be="Мсціслаў",
+            venue_ru="Мстиславль",
             settlement=mstislavl,
             community=community,
             registration_mode=Event.Mode.OPEN,
@@ -316,7 +408,7 @@ def load(*, organiser_user, orgs: dict) -> None:
         if not event.sessions.exists():
             Session.objects.create(
                 event=event,
-                title_en=title,
+                **titles,
                 format=fmt,
                 starts_at=start,
                 ends_at=start + dt.timedelta(hours=4),
@@ -326,11 +418,17 @@ def load(*, organiser_user, orgs: dict) -> None:
         orgs["interakcia"],
         "international-cooperation-conference",
         title_en="Conference on international technical cooperation",
+        title_be="Канферэнцыя па міжнародным тэхнічным супрацоўніцтве",
+        title_ru="Конференция по международному техническому сотрудничеству",
         summary_en="Representatives of NGOs, ministries, regional executive committees and EU organisations.",
+        summary_be="Прадстаўнікі грамадскіх арганізацый, міністэрстваў, аблвыканкамаў і арганізацый Еўрапейскага саюза.",
+        summary_ru="Представители общественных организаций, министерств, облисполкомов и организаций Европейского союза.",
         status=Event.Status.PUBLISHED,
         starts_at=at(2016, 12, 12, 10),
         ends_at=at(2016, 12, 12, 17),
         venue_en="Minsk",
+        venue_be="Мінск",
+        venue_ru="Минск",
         settlement=minsk,
         registration_mode=Event.Mode.INVITATION,
     )

@@ -55,6 +55,10 @@ ORGANISATIONS = [
         "name_be": "Фонд «Інтэракцыя»",
         "name_ru": "Фонд «Интеракция»",
         "description_en": "A foundation supporting international technical cooperation and civil-society projects.",
+        "description_be": "Фонд, які падтрымлівае праекты міжнароднага тэхнічнага супрацоўніцтва і грамадзянскай "
+        "супольнасці.",
+        "description_ru": "Фонд, поддерживающий проекты международного технического сотрудничества и гражданского "
+        "общества.",
         "settlement": "Minsk",
     },
     {
@@ -64,13 +68,22 @@ ORGANISATIONS = [
         "name_be": "Каманда Social Weekend",
         "name_ru": "Команда Social Weekend",
         "description_en": "Runs the Social Weekend contest of social projects.",
+        "description_be": "Праводзіць Social Weekend — конкурс сацыяльных праектаў.",
+        "description_ru": "Проводит Social Weekend — конкурс социальных проектов.",
         "settlement": "Minsk",
     },
     {
         "slug": "realtby",
         "kind": Organisation.Kind.SPONSOR,
         "name_en": "RealtBy",
-        "description_en": "Funded the winner of the category “We build the world around us”.",
+        "name_be": "RealtBy",
+        "name_ru": "RealtBy",
+        "description_en": "A Belarusian real-estate portal. It funded the winner of the category “We build the "
+        "world around us” of the 4th Social Weekend.",
+        "description_be": "Беларускі партал пра нерухомасць. Прафінансаваў пераможцу намінацыі «Будуем свет "
+        "вакол нас» чацвёртага Social Weekend.",
+        "description_ru": "Белорусский портал о недвижимости. Профинансировал победителя номинации «Строим мир "
+        "вокруг нас» четвёртого Social Weekend.",
         "settlement": "Minsk",
     },
     {
@@ -85,7 +98,11 @@ ORGANISATIONS = [
         "slug": "eu-delegation",
         "kind": Organisation.Kind.DONOR,
         "name_en": "EU-funded cooperation programme",
+        "name_be": "Праграма супрацоўніцтва, якую фінансуе ЕС",
+        "name_ru": "Программа сотрудничества, финансируемая ЕС",
         "description_en": "A donor of multi-country projects in Armenia, Belarus and Moldova.",
+        "description_be": "Фінансуе праекты адначасова ў некалькіх краінах: Арменіі, Беларусі і Малдове.",
+        "description_ru": "Финансирует проекты сразу в нескольких странах: Армении, Беларуси и Молдове.",
     },
 ]
 
@@ -100,8 +117,21 @@ COMMUNITIES = [
         "summary_ru": "«Башни — сила воли и сила духа»: деревня, построившая свой бренд вокруг спорта.",
         "story_en": "Bashni promoted itself by taking part in the project “Bashni — willpower and strength of "
         "mind”, which won the category “We build the world around us” of the 4th Social Weekend contest. "
-        "The project draws children to sport and physical culture.",
-        "leader": ("Marina Alekseenko", "programme alumna, community leader"),
+        "The project draws children to sport and physical culture; RealtBy funded it.",
+        "story_be": "Башні заявілі пра сябе праектам «Башні — сіла волі і сіла духу», які перамог у намінацыі "
+        "«Будуем свет вакол нас» чацвёртага конкурсу Social Weekend. Праект прыцягвае дзяцей да спорту і "
+        "фізічнай культуры; грошы на яго даў RealtBy.",
+        "story_ru": "Башни заявили о себе проектом «Башни — сила воли и сила духа», который победил в номинации "
+        "«Строим мир вокруг нас» четвёртого конкурса Social Weekend. Проект привлекает детей к спорту и "
+        "физической культуре; деньги на него выделил RealtBy.",
+        "leader": (
+            "Marina Alekseenko",
+            {
+                "role_en": "programme alumna, community leader",
+                "role_be": "выпускніца праграмы, лідарка супольнасці",
+                "role_ru": "выпускница программы, лидер сообщества",
+            },
+        ),
     },
     {
         "settlement": "Hodosy",
@@ -109,9 +139,22 @@ COMMUNITIES = [
         "name_be": "Аграгарадок Ходасы",
         "name_ru": "Агрогородок Ходосы",
         "summary_en": "A small community making its own brand, right before our eyes.",
+        "summary_be": "Невялікая супольнасць, якая стварае свой брэнд проста на нашых вачах.",
+        "summary_ru": "Небольшое сообщество, которое создаёт свой бренд прямо на наших глазах.",
         "story_en": "Aleksandr Semenov, a participant of the Leadership in Local Communities programme, works "
         "here on community development and the village brand.",
-        "leader": ("Aleksandr Semenov", "programme alumnus, community leader"),
+        "story_be": "Аляксандр Сямёнаў, удзельнік праграмы «Лідарства ў мясцовых супольнасцях», займаецца тут "
+        "развіццём супольнасці і брэндам аграгарадка.",
+        "story_ru": "Александр Семёнов, участник программы «Лидерство в местных сообществах», занимается здесь "
+        "развитием сообщества и брендом агрогородка.",
+        "leader": (
+            "Aleksandr Semenov",
+            {
+                "role_en": "programme alumnus, community leader",
+                "role_be": "выпускнік праграмы, лідар супольнасці",
+                "role_ru": "выпускник программы, лидер сообщества",
+            },
+        ),
     },
     {
         "settlement": "Mstislavl",
@@ -119,6 +162,8 @@ COMMUNITIES = [
         "name_be": "Спартыўная супольнасць Мсціслава",
         "name_ru": "Спортивное сообщество Мстиславля",
         "summary_en": "Coaches, PE teachers and volunteers of the Sport Region initiative.",
+        "summary_be": "Трэнеры, настаўнікі фізкультуры і валанцёры ініцыятывы «Спартыўны рэгіён».",
+        "summary_ru": "Тренеры, учителя физкультуры и волонтёры инициативы «Спортивный регион».",
     },
     {
         "settlement": "Minsk",
@@ -127,13 +172,27 @@ COMMUNITIES = [
         "name_be": "Суседзі Уручча",
         "name_ru": "Соседи Уручья",
         "summary_en": "Residents of a Minsk neighbourhood who look after their yards together.",
+        "summary_be": "Жыхары мінскага мікрараёна, якія разам даглядаюць свае двары.",
+        "summary_ru": "Жители минского микрорайона, которые вместе ухаживают за своими дворами.",
     },
     {
         "settlement": "Polotsk",
         "name_en": "Polotsk youth initiative",
         "name_be": "Моладзевая ініцыятыва Полацка",
+        "name_ru": "Молодёжная инициатива Полоцка",
+        "summary_en": "Young people of Polotsk who organise volunteering and festivals in the old town.",
+        "summary_be": "Моладзь Полацка, якая ладзіць валанцёрскія акцыі і фестывалі ў старым горадзе.",
+        "summary_ru": "Молодёжь Полоцка, которая организует волонтёрские акции и фестивали в старом городе.",
     },
-    {"settlement": "Pinsk", "name_en": "Pinsk women's club", "name_ru": "Пинский женский клуб"},
+    {
+        "settlement": "Pinsk",
+        "name_en": "Pinsk women's club",
+        "name_be": "Пінскі жаночы клуб",
+        "name_ru": "Пинский женский клуб",
+        "summary_en": "Women of Pinsk who meet to raise local issues and start small businesses together.",
+        "summary_be": "Жанчыны Пінска, якія разам уздымаюць мясцовыя праблемы і пачынаюць уласную справу.",
+        "summary_ru": "Женщины Пинска, которые вместе поднимают местные проблемы и начинают своё дело.",
+    },
 ]
 
 FIRST = [
@@ -217,6 +276,10 @@ class Command(BaseCommand):
         self.stdout.write(
             "Organiser pages ask each login to set up two-factor authentication (any TOTP app)."
         )
+        self.stdout.write(
+            "The public vote of the 7th Social Weekend is open: log in as citizen@hramada.local and vote "
+            "under Contests."
+        )
 
     def _settlements(self):
         text = (DATA / "settlements.csv").read_text()
@@ -299,9 +362,13 @@ class Command(BaseCommand):
                         actor=None, display_name=leader[0], home_settlement=settlement
                     )
                 if not community.leaders.filter(person=person).exists():
-                    place_services.set_leader(
-                        actor=None, community=community, person=person, role=leader[1], shown_publicly=True
+                    record = place_services.set_leader(
+                        actor=None, community=community, person=person, shown_publicly=True
                     )
+                    # set_leader takes the role in one language only: the demo fills all three.
+                    for field, text in leader[1].items():
+                        setattr(record, field, text)
+                    record.save(update_fields=list(leader[1]))
 
     def _participants(self):
         """220 forum participants from the 40 demo locations, most without a login."""
