@@ -108,3 +108,19 @@ def test_load_demo_is_idempotent():
 def test_language_names_are_shown_in_their_own_language(client):
     page = client.get("/ru/").content.decode()
     assert ">English</option>" in page and ">Беларуская</option>" in page and ">Русский</option>" in page
+
+
+@pytest.mark.parametrize(
+    ("month", "day_month", "month_name"),
+    [(3, "22 сакавіка", "Сакавік"), (9, "22 верасня", "Верасень"), (12, "22 снежня", "Снежань")],
+)
+def test_belarusian_dates_use_the_genitive_after_a_day(month, day_month, month_name):
+    """Django's own catalogue says "22 сакавік" (our vendored catalogue corrects the month names)."""
+    import datetime
+
+    from django.utils import dateformat, translation
+
+    with translation.override("be"):
+        day = datetime.date(2014, month, 22)
+        assert dateformat.format(day, "j E Y") == f"{day_month} 2014"
+        assert dateformat.format(day, "F Y") == f"{month_name} 2014"
