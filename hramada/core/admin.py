@@ -3,14 +3,11 @@ from django.contrib import admin
 from .models import AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_label", "action", "target_label"]
-    list_filter = ["action"]
-    search_fields = ["action", "target_label", "actor_label"]
-    date_hierarchy = "created_at"
+class ReadOnlyMixin:
+    """Shown on the administration site, changed only through the services (which check the rules
+    and write the audit log)."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -18,6 +15,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_label", "action", "target_label"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_label", "actor_label"]
+    date_hierarchy = "created_at"
 
 
 class AuditedAdminMixin:

@@ -3,33 +3,15 @@ and changes go through the services (they check the rules and write the audit lo
 
 from django.contrib import admin
 
+from hramada.core.admin import ReadOnlyAdmin, ReadOnlyMixin
+
 from .models import Criterion, Item, Reviewer, Round, Rubric
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ReadOnlyMixin, admin.TabularInline):
     model = Criterion
     fields = ["order", "title", "weight", "scale_min", "scale_max"]
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Rubric)

@@ -110,7 +110,7 @@ def test_a_refused_assignment_sends_nothing(round_, manager, django_capture_on_c
 
 
 @pytest.mark.parametrize(
-    ("language", "month"), [("ru", "15 декабря 2030"), ("be", "15 сьнежня 2030"), ("", "15 сьнежня 2030")]
+    ("language", "month"), [("ru", "15 декабря 2030"), ("be", "15 снежня 2030"), ("", "15 снежня 2030")]
 )
 def test_the_email_is_in_the_experts_language(
     round_, manager, django_capture_on_commit_callbacks, language, month
