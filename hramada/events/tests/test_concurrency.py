@@ -1,6 +1,6 @@
 """Concurrency guarantees, proved on PostgreSQL with real simultaneous connections (threads).
 
-How to see these tests go red: in services._take_place, replace the conditional UPDATE with a
+How to see these tests go red: in capacity._take_place, replace the conditional UPDATE with a
 plain read of ``confirmed_count`` followed by an unconditional increment (or remove the lock) and
 run ``DATABASE_URL=postgres://... pytest hramada/events/tests/test_concurrency.py``: the exact
 counts fail. ``test_unguarded_count_then_insert_overbooks`` keeps that demonstration in the suite:
