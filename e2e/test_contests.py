@@ -552,12 +552,12 @@ def test_experts_jury_awards_and_published_results(page, new_context, server, tr
 
     # Awards: the category's prize and the sponsor's prize, each with its winner.
     page.goto(f"{awards_url}prizes/")
-    page.locator("#id_title").fill("Winner: We build the world")
+    page.locator("#id_title_en").fill("Winner: We build the world")
     page.locator("#id_category").select_option(label="We build the world")
     page.locator("#id_prize_amount").fill("1500")
     page.get_by_role("button", name="Add the award").click()
     expect(page.locator(".messages")).to_contain_text("Award added.")
-    page.locator("#id_title").fill("Velcom prize for youth")
+    page.locator("#id_title_en").fill("Velcom prize for youth")
     page.locator("#id_prize_amount").fill("800")
     page.locator("#id_sponsor").select_option(label="Velcom")
     page.get_by_role("button", name="Add the award").click()

@@ -9,11 +9,13 @@ whose results are published.
 """
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from hramada.contests.admin import ContestScopedAdminMixin
 
 from .models import Award, Finalist, FinalistRule, Pledge, Publication, ReviewStage
 
+TITLE_SEARCH = ["title_be", "title_ru", "title_en"]
 EDITION_SEARCH = ["edition__title_be", "edition__title_ru", "edition__title_en", "edition__contest__slug"]
 
 
@@ -85,7 +87,7 @@ class FinalistAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(ContestScopedAdminMixin, admin.ModelAdmin):
+class AwardAdmin(ContestScopedAdminMixin, TranslationAdmin):
     list_display = [
         "title",
         "edition",
@@ -98,7 +100,13 @@ class AwardAdmin(ContestScopedAdminMixin, admin.ModelAdmin):
     ]
     list_filter = [("project", admin.EmptyFieldListFilter), "currency"]
     list_select_related = ["edition__contest", "category", "sponsor", "project"]
-    search_fields = ["title", "project__title", "sponsor__name_be", "sponsor__name_ru", "sponsor__name_en"]
+    search_fields = [
+        *TITLE_SEARCH,
+        "project__title",
+        "sponsor__name_be",
+        "sponsor__name_ru",
+        "sponsor__name_en",
+    ]
     # The winner is decided on the organiser page (only a finalist of the award's category may win, and
     # the decision is audited with the jury's ranking); the award's place in the edition stays put.
     readonly_fields = ["edition", "category", "pledge", "project", "decided_at", "decided_by"]
@@ -137,7 +145,13 @@ class PledgeAdmin(ReadOnlyAdmin):
     list_display = ["title", "sponsor", "edition", "category", "amount", "currency", "status", "decided_at"]
     list_filter = ["status", "currency"]
     list_select_related = ["sponsor", "edition__contest", "category"]
-    search_fields = ["title", "sponsor__name_be", "sponsor__name_ru", "sponsor__name_en", *EDITION_SEARCH]
+    search_fields = [
+        *TITLE_SEARCH,
+        "sponsor__name_be",
+        "sponsor__name_ru",
+        "sponsor__name_en",
+        *EDITION_SEARCH,
+    ]
 
 
 @admin.register(Publication)

@@ -9,13 +9,12 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from hramada.contests import registry
-        from hramada.contests.selectors import register_edition_extension
         from hramada.orgs.registry import register_menu_link
 
         from . import selectors
 
         # The edition's organiser page links here; contests never imports awards.
         registry.register_edition_manage_link(70, _("Finalists, jury and awards"), "awards:manage")
-        # The edition page gets ``awards_results_url`` once the results are published.
-        register_edition_extension(selectors.edition_results_link)
+        # The contest list and the edition page link the results once they are published.
+        registry.register_edition_results_links(selectors.results_links)
         register_menu_link(45, _("Sponsored prizes"), "awards:sponsor_pledges", perm="awards.declare_pledge")

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hramada.contests.forms import TitlesForm
+
 from .models import FinalistRule
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -80,8 +82,9 @@ class UndoFinalistsForm(forms.Form):
     )
 
 
-class AwardForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+class AwardForm(TitlesForm):
+    """An award: its title in be/ru/en (at least one), category, prize and sponsor."""
+
     category = forms.ModelChoiceField(
         label=_("category"),
         queryset=None,
@@ -108,7 +111,9 @@ class WinnerForm(forms.Form):
         self.fields["project"].choices = [(f.project.public_id, f.project.title) for f, _r in ranking]
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(TitlesForm):
+    """A sponsor's pledge: the title of the prize in be/ru/en (at least one), edition, category, amount."""
+
     edition = forms.ChoiceField(label=_("contest edition"))
     category = forms.CharField(
         label=_("category"),
@@ -116,12 +121,13 @@ class PledgeForm(forms.Form):
         help_text=_("Optional: the category whose winner you fund; leave empty for your own nomination."),
         widget=forms.Select,
     )
-    title = forms.CharField(label=_("title of the prize"), max_length=200)
     amount = forms.DecimalField(label=_("amount"), min_value=0, max_digits=12, decimal_places=2)
     currency = forms.CharField(label=_("currency"), max_length=3, initial="BYN")
     note = forms.CharField(
         label=_("note to the organisers"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    field_order = ["edition", "category", "title_be", "title_ru", "title_en", "amount", "currency", "note"]
 
     def __init__(self, *args, editions, **kwargs):
         super().__init__(*args, **kwargs)

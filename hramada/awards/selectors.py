@@ -596,11 +596,19 @@ def export_xlsx(edition) -> bytes:
 # --- Links from other pages ----------------------------------------------------------------------------
 
 
-def edition_results_link(user, edition, now) -> dict:
-    """Registered as a contests edition extension: the address of the published results, if any."""
-    if not Publication.objects.filter(edition_id=edition.pk).exists():
-        return {}
-    return {"awards_results_url": reverse("awards:results", args=[edition.contest.slug, edition.public_id])}
+def results_links(editions) -> dict[int, str]:
+    """Registered with ``contests.registry``: {edition pk: results page} for the editions whose results
+    are published (one query for the whole list; the editions come with their contest)."""
+    published = set(
+        Publication.objects.filter(edition_id__in=[e.pk for e in editions]).values_list(
+            "edition_id", flat=True
+        )
+    )
+    return {
+        e.pk: reverse("awards:results", args=[e.contest.slug, e.public_id])
+        for e in editions
+        if e.pk in published
+    }
 
 
 def manage_overview(edition) -> dict:

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hramada.contests.models import Category, Project
@@ -18,6 +18,7 @@ from hramada.contests.services import require_manager
 from hramada.core import audit
 from hramada.core.errors import DomainError
 from hramada.core.tasks import enqueue_on_commit
+from hramada.core.translated import LANGS, set_translated
 from hramada.orgs.models import Organisation
 from hramada.reviews import services as review_services
 from hramada.reviews.models import Purpose
@@ -366,6 +367,31 @@ def _currency(value) -> str:
     return currency
 
 
+def _set_title(obj, *, title, titles: dict, message: str) -> None:
+    """Write the be/ru/en titles given (at least one), each trimmed to the column.
+
+    A plain ``title`` is the text in the current language, as modeltranslation reads an untranslated
+    assignment; it fills that language's title unless one was given for it.
+    """
+    values = {f"title_{lang}": (titles.get(f"title_{lang}") or "").strip()[:200] for lang in LANGS}
+    if title is not None:
+        lang = (translation.get_language() or "")[:2]
+        key = f"title_{lang if lang in LANGS else LANGS[0]}"
+        values[key] = values[key] or title.strip()[:200]
+    set_translated(obj, "title", values, required_message=message)
+
+
+def _titles_of(obj) -> dict:
+    return {f"title_{lang}": getattr(obj, f"title_{lang}") or "" for lang in LANGS}
+
+
+def _only_titles(values: dict) -> dict:
+    unknown = set(values) - {f"title_{lang}" for lang in LANGS}
+    if unknown:
+        raise TypeError(f"unexpected arguments: {sorted(unknown)}")
+    return values
+
+
 def _check_category(edition, category):
     if category is not None and category.edition_id != edition.pk:
         raise DomainError(_("This category belongs to another edition."), field="category")
@@ -373,25 +399,33 @@ def _check_category(edition, category):
 
 @transaction.atomic
 def create_award(
-    *, actor, edition, title: str, category=None, prize_amount=0, currency="BYN", sponsor=None, pledge=None
+    *,
+    actor,
+    edition,
+    title: str | None = None,
+    category=None,
+    prize_amount=0,
+    currency="BYN",
+    sponsor=None,
+    pledge=None,
+    **titles,
 ) -> Award:
-    """An award of the edition (per category or across it) with its prize and sponsor."""
+    """An award of the edition (per category or across it) with its prize, sponsor and a title in at
+    least one of be/ru/en (``title_be``, ``title_ru``, ``title_en``; the others fall back to it)."""
     _require(actor, edition)
     _not_published(edition)
-    title = (title or "").strip()
-    if not title:
-        raise DomainError(_("Give the award a title."), field="title")
-    _check_category(edition, category)
-    award = Award.objects.create(
+    award = Award(
         edition=edition,
         category=category,
-        title=title[:200],
         prize_amount=_amount(prize_amount, "prize_amount"),
         currency=_currency(currency),
         sponsor=sponsor,
         pledge=pledge,
-        order=Award.objects.filter(edition=edition).count() + 1,
     )
+    _set_title(award, title=title, titles=_only_titles(titles), message=_("Give the award a title."))
+    _check_category(edition, category)
+    award.order = Award.objects.filter(edition=edition).count() + 1
+    award.save()
     audit.record(
         actor=actor,
         action="awards.award.created",
@@ -440,28 +474,36 @@ def decide_winner(*, actor, award, project, now=None) -> Award:
 
 @transaction.atomic
 def declare_pledge(
-    *, actor, edition, sponsor, title: str, amount, currency: str = "BYN", category=None, note: str = ""
+    *,
+    actor,
+    edition,
+    sponsor,
+    amount,
+    title: str | None = None,
+    currency: str = "BYN",
+    category=None,
+    note: str = "",
+    **titles,
 ) -> Pledge:
-    """A manager of the sponsor organisation pledges a prize (their own nomination) for an edition."""
+    """A manager of the sponsor organisation pledges a prize (their own nomination) for an edition; its
+    title in at least one of be/ru/en."""
     if actor is None or not actor.has_perm("awards.declare_pledge", sponsor):
         raise DomainError(
             _("Only the owners and managers of the sponsor organisation can pledge in its name.")
         )
     _not_published(edition)
-    title = (title or "").strip()
-    if not title:
-        raise DomainError(_("Give the prize a title."), field="title")
-    _check_category(edition, category)
-    pledge = Pledge.objects.create(
+    pledge = Pledge(
         edition=edition,
         sponsor=sponsor,
         category=category,
-        title=title[:200],
         amount=_amount(amount),
         currency=_currency(currency),
         note=(note or "").strip(),
         declared_by=actor,
     )
+    _set_title(pledge, title=title, titles=_only_titles(titles), message=_("Give the prize a title."))
+    _check_category(edition, category)
+    pledge.save()
     audit.record(
         actor=actor,
         action="awards.pledge.declared",
@@ -492,7 +534,7 @@ def accept_pledge(*, actor, pledge, now=None) -> Award:
     award = create_award(
         actor=actor,
         edition=pledge.edition,
-        title=pledge.title,
+        **_titles_of(pledge),
         category=pledge.category,
         prize_amount=pledge.amount,
         currency=pledge.currency,

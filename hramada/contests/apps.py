@@ -15,6 +15,7 @@ class ContestsConfig(AppConfig):
             register_periodic_job,
         )
         from hramada.orgs.registry import register_menu_link
+        from hramada.places.selectors import register_community_section
 
         from . import selectors, services
 
@@ -23,3 +24,5 @@ class ContestsConfig(AppConfig):
         register_manage_section(15, selectors.manage_section)
         register_menu_link(25, _("Contests"), "contests:org_contests", perm="contests.manage_contest")
         register_periodic_job("contests.announce_open_votes", services.announce_open_votes)
+        # A community's page lists the contest projects done there (places never imports contests).
+        register_community_section(selectors.community_section)

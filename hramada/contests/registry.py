@@ -22,3 +22,14 @@ stage_edit_guards: list = []
 def register_stage_edit_guard(fn) -> None:
     if fn not in stage_edit_guards:
         stage_edit_guards.append(fn)
+
+
+# Where an edition's results are published, by an app above (awards publishes winners and tallies):
+# each is ``fn(editions) -> {edition pk: url}`` for a list of editions with their contests, in a fixed
+# number of queries whatever the number of editions. The contest list and the edition page link them.
+edition_results_links: list = []
+
+
+def register_edition_results_links(fn) -> None:
+    if fn not in edition_results_links:
+        edition_results_links.append(fn)

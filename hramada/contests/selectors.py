@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import registry
 from .models import Category, Contest, Edition, Project, ProjectAttachment, ProjectMember, Stage
 
 
@@ -58,12 +59,34 @@ def edition_extension(user, edition: Edition, now=None) -> dict:
 
 
 def _with_current_stage(editions, now) -> list[Edition]:
-    """Set ``edition.current_stage`` by the same rule as ``current_stage``, from prefetched stages."""
+    """Set ``edition.current_stage`` by the same rule as ``current_stage``, from prefetched stages, and
+    ``edition.finished``: it has stages and every one of them is over."""
     editions = list(editions)
     for edition in editions:
-        running = [s for s in edition.stages.all() if s.is_open(now)]
+        stages = list(edition.stages.all())
+        running = [s for s in stages if s.is_open(now)]
         running.sort(key=lambda s: (s.starts_at, s.id), reverse=True)
         edition.current_stage = running[0] if running else None
+        edition.finished = bool(stages) and all(s.closes_at <= now for s in stages)
+    return editions
+
+
+def results_urls(editions) -> dict[int, str]:
+    """{edition pk: address of its published results} from the apps that publish them (awards); editions
+    without published results are left out. Needs ``edition.contest``; a few queries for the whole list."""
+    editions = list(editions)
+    urls: dict[int, str] = {}
+    if editions:
+        for fn in registry.edition_results_links:
+            urls.update(fn(editions) or {})
+    return urls
+
+
+def _with_results(editions) -> list[Edition]:
+    """Set ``edition.results_url`` (empty while no results are published)."""
+    urls = results_urls(editions)
+    for edition in editions:
+        edition.results_url = urls.get(edition.pk, "")
     return editions
 
 
@@ -75,7 +98,7 @@ def public_editions(now=None) -> list[Edition]:
         .prefetch_related("stages")
         .order_by("contest__title", "contest_id", "-year", "-id")
     )
-    return _with_current_stage(editions, now)
+    return _with_results(_with_current_stage(editions, now))
 
 
 def open_editions(now=None, limit: int = 6) -> list[Edition]:
@@ -90,11 +113,12 @@ def open_editions(now=None, limit: int = 6) -> list[Edition]:
         .prefetch_related("stages")
         .order_by("-year", "-id")[:limit]
     )
-    return _with_current_stage(editions, now)
+    return _with_results(_with_current_stage(editions, now))
 
 
-def edition_page(contest_slug: str, edition_id: str, now=None) -> Edition | None:
-    """One edition with its contest, categories and dated stages (current one marked), or None."""
+def edition_page(contest_slug: str, edition_id: str, now=None, *, results: bool = False) -> Edition | None:
+    """One edition with its contest, categories and dated stages (current one marked) and whether it is
+    finished, or None. ``results``: also where its results are published (one more query)."""
     now = now or timezone.now()
     edition = (
         Edition.objects.filter(contest__slug=contest_slug, public_id=edition_id)
@@ -104,7 +128,8 @@ def edition_page(contest_slug: str, edition_id: str, now=None) -> Edition | None
     )
     if edition is None:
         return None
-    return _with_current_stage([edition], now)[0]
+    editions = _with_current_stage([edition], now)
+    return (_with_results(editions) if results else editions)[0]
 
 
 def projects_by_category(edition: Edition) -> list[tuple]:
@@ -167,6 +192,28 @@ def public_project(public_id: str) -> Project | None:
         )
         .first()
     )
+
+
+COMMUNITY_PROJECTS_SHOWN = 6
+
+
+def community_section(community):
+    """Registered with places: a community's eligible contest projects, the newest few (edition, category
+    and title in the visitor's language where translated) and how many there are in all; None if none."""
+    projects = Project.objects.filter(community=community, status=Project.Status.ELIGIBLE)
+    shown = list(
+        projects.select_related("edition__contest", "category").order_by(
+            "-edition__year", "-edition_id", F("submitted_at").desc(nulls_last=True), "-id"
+        )[: COMMUNITY_PROJECTS_SHOWN + 1]
+    )
+    if not shown:
+        return None
+    total = projects.count() if len(shown) > COMMUNITY_PROJECTS_SHOWN else len(shown)
+    return {
+        "title": _("Contest projects"),
+        "template": "contests/public/_community_projects.html",
+        "items": {"projects": shown[:COMMUNITY_PROJECTS_SHOWN], "total": total},
+    }
 
 
 def home_section(request):

@@ -63,13 +63,17 @@ JURY_RUBRIC = [
         "scale_max": 10,
     },
 ]
-WINNER_TITLE = "Победитель номинации"
+WINNER_TITLES = {
+    "title_be": "Пераможца намінацыі",
+    "title_ru": "Победитель номинации",
+    "title_en": "Category winner",
+}
 
 
 @dataclass(frozen=True)
 class Sponsor:
     category: str  # the category's title_en
-    title: str
+    titles: dict  # title_be, title_ru, title_en
     amount: int
     note: str
     project: str | None = None  # the sponsor's pick among the category's finalists; None: the jury's first
@@ -92,7 +96,11 @@ EDITIONS = {
         {"We build the world around us": contests.BASHNI},
         Sponsor(
             "We build the world around us",
-            "Приз «Лучшее соседство»",
+            {
+                "title_be": "Прыз «Лепшае суседства»",
+                "title_ru": "Приз «Лучшее соседство»",
+                "title_en": "Best Neighbourhood Prize",
+            },
             800,
             "Финансирует реализацию проекта, который жюри поставит первым в номинации.",
         ),
@@ -108,7 +116,11 @@ EDITIONS = {
         },
         Sponsor(
             "City and community",
-            "Приз «Жить вместе»",
+            {
+                "title_be": "Прыз «Жыць разам»",
+                "title_ru": "Приз «Жить вместе»",
+                "title_en": "Living Together Prize",
+            },
             1200,
             "Для проекта, который помогает людям жить вместе: выбор спонсора среди финалистов номинации.",
             contests.FLATMATE,
@@ -214,7 +226,7 @@ def _edition(*, actor, edition, orgs, experts, jurors, rng):
         award = services.create_award(
             actor=actor,
             edition=edition,
-            title=WINNER_TITLE,
+            **WINNER_TITLES,
             category=category,
             prize_amount=plan.prize,
             currency="BYN",
@@ -229,7 +241,7 @@ def _edition(*, actor, edition, orgs, experts, jurors, rng):
             edition=edition,
             sponsor=sponsor,
             category=category,
-            title=plan.sponsor.title,
+            **plan.sponsor.titles,
             amount=plan.sponsor.amount,
             currency="BYN",
             note=plan.sponsor.note,

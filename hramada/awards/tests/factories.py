@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from hramada.awards.models import Award, Finalist, FinalistRule, Pledge
+from hramada.awards.models import Award, Finalist, FinalistRule, Pledge, Publication
 from hramada.contests.tests.factories import CategoryFactory, EditionFactory, ProjectFactory
 from hramada.orgs.models import Membership, Role
 from hramada.orgs.tests.factories import OrganisationFactory
@@ -34,6 +34,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
 
     edition = factory.SubFactory(EditionFactory)
     title = factory.Sequence(lambda n: f"Award {n}")
+    title_en = factory.SelfAttribute("title")
     prize_amount = 1000
 
 
@@ -44,7 +45,19 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     edition = factory.SubFactory(EditionFactory)
     sponsor = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Sponsor prize {n}")
+    title_en = factory.SelfAttribute("title")
     amount = 500
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    """Published results (organisers publish through ``services.publish_results``, which needs finalists
+    and decided awards; pages that only link the results need no more)."""
+
+    class Meta:
+        model = Publication
+
+    edition = factory.SubFactory(EditionFactory)
+    published_at = factory.LazyFunction(timezone.now)
 
 
 def member(organisation, role=Role.MANAGER):

@@ -119,7 +119,8 @@ def test_an_undecided_award_can_be_renamed_but_its_winner_is_never_set_here(admi
     edition = EditionFactory()
     award = services.create_award(actor=member(edition.contest.organisation), edition=edition, title="Prize")
     page = admin_client.get(admin_url(Award, "change", award.pk)).content.decode()
-    assert 'name="title"' in page and 'name="project"' not in page and 'name="decided_at"' not in page
+    assert all(f'name="title_{lang}"' in page for lang in ("be", "ru", "en"))  # renamed in each language
+    assert 'name="project"' not in page and 'name="decided_at"' not in page
     assert (
         admin_client.get(admin_url(Award, "add")).status_code == 403
     )  # awards are added on the organiser pages

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hramada.awards import selectors, services
 from hramada.awards.models import Award, FinalistRule, Pledge, ReviewStage
@@ -451,3 +451,57 @@ def test_finalist_model_invariants(edition):
     FinalistFactory(project=ProjectFactory(category=category), position=1)
     with pytest.raises(IntegrityError):
         FinalistFactory(project=ProjectFactory(category=category), position=1)
+
+
+# --- Titles in three languages --------------------------------------------------------------------------
+
+WINNER = {
+    "title_be": "Пераможца намінацыі",
+    "title_ru": "Победитель номинации",
+    "title_en": "Category winner",
+}
+LIVING = {
+    "title_be": "Прыз «Жыць разам»",
+    "title_ru": "Приз «Жить вместе»",
+    "title_en": "Living together prize",
+}
+
+
+def _titles(model, pk):
+    shown = {}
+    for lang in ("be", "ru", "en"):
+        with translation.override(lang):
+            shown[f"title_{lang}"] = model.objects.get(pk=pk).title
+    return shown
+
+
+def test_award_and_pledge_titles_in_three_languages(edition, manager):
+    sponsor = OrganisationFactory()
+    pledge = services.declare_pledge(
+        actor=member(sponsor), edition=edition, sponsor=sponsor, amount=10, **LIVING
+    )
+    award = services.accept_pledge(actor=manager, pledge=pledge)
+    winner = services.create_award(actor=manager, edition=edition, **WINNER)
+    assert _titles(Pledge, pledge.pk) == LIVING
+    assert _titles(Award, award.pk) == LIVING  # the accepted pledge's award keeps its translations
+    assert _titles(Award, winner.pk) == WINNER
+
+
+def test_a_title_in_one_language_falls_back_in_the_others(edition, manager):
+    award = services.create_award(actor=manager, edition=edition, title_ru="Приз зрительских симпатий")
+    assert set(_titles(Award, award.pk).values()) == {"Приз зрительских симпатий"}
+    with pytest.raises(DomainError, match="Give the award a title") as refused:
+        services.create_award(actor=manager, edition=edition, title_be=" ", title_en="")
+    assert refused.value.field == "title_be"
+    sponsor = OrganisationFactory()
+    with pytest.raises(DomainError, match="Give the prize a title"):
+        services.declare_pledge(
+            actor=member(sponsor), edition=edition, sponsor=sponsor, amount=1, title_en=""
+        )
+
+
+def test_a_plain_title_is_the_text_in_the_current_language(edition, manager):
+    with translation.override("ru"):
+        award = services.create_award(actor=manager, edition=edition, title="Главный приз")
+    award.refresh_from_db()
+    assert (award.title_ru, award.title_be, award.title_en) == ("Главный приз", "", "")

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from hramada.awards import selectors, services
 from hramada.awards.models import Finalist, Pledge
@@ -173,7 +174,8 @@ def test_sponsor_declares_a_pledge_and_sees_its_status(client, edition, manager)
         {
             "edition": edition.public_id,
             "category": category.public_id,
-            "title": "Our prize",
+            "title_be": "Наш прыз",
+            "title_en": "Our prize",
             "amount": "1200",
             "currency": "BYN",
         },
@@ -184,6 +186,7 @@ def test_sponsor_declares_a_pledge_and_sees_its_status(client, edition, manager)
     services.decline_pledge(actor=manager, pledge=pledge, reason="Not this year")
     page = client.get(reverse("awards:sponsor_pledges", args=[sponsor.slug])).content.decode()
     assert "Our prize" in page and "Not this year" in page
+    assert (pledge.title_be, pledge.title_ru, pledge.title_en) == ("Наш прыз", "", "Our prize")
 
 
 def test_pledge_accept_from_the_awards_page(client, edition, manager):
@@ -243,9 +246,87 @@ def test_results_xlsx_content(client, edition, manager):
     assert list(wb["Rules"].values)[1][1] == selectors.rule_for(edition).fingerprint
 
 
-def test_edition_page_extension_gives_the_results_link(edition, manager):
-    assert selectors.edition_results_link(None, edition, None) == {}
+def test_contests_learn_where_the_results_are_published(edition, manager):
+    from hramada.contests import selectors as contest_selectors
+
+    other = EditionFactory()
+    assert contest_selectors.results_urls([edition, other]) == {}
     published(edition, manager)
-    assert selectors.edition_results_link(None, edition, None)["awards_results_url"] == url(
-        "results", edition
+    assert contest_selectors.results_urls([edition, other]) == {edition.pk: url("results", edition)}
+
+
+def test_sponsor_pledge_form_offers_the_title_in_three_languages(client, edition):
+    sponsor = OrganisationFactory()
+    login(client, member(sponsor))
+    page = client.get(reverse("awards:sponsor_pledges", args=[sponsor.slug])).content.decode()
+    for lang in ("be", "ru", "en"):
+        assert f'name="title_{lang}"' in page
+    response = client.post(
+        reverse("awards:sponsor_pledges", args=[sponsor.slug]),
+        {"edition": edition.public_id, "amount": "10", "currency": "BYN"},
+    )
+    assert (
+        response.status_code == 200 and "Give a title in at least one language." in response.content.decode()
+    )
+
+
+def test_organiser_adds_an_award_in_three_languages_shown_in_each_language(client, edition, manager):
+    login(client, manager)
+    page = client.get(url("awards", edition)).content.decode()
+    for lang in ("be", "ru", "en"):
+        assert f'name="title_{lang}"' in page
+    response = client.post(
+        url("awards", edition),
+        {
+            "title_be": "Пераможца намінацыі",
+            "title_ru": "Победитель номинации",
+            "title_en": "Category winner",
+            "prize_amount": "1000",
+            "currency": "BYN",
+        },
+    )
+    assert response.status_code == 302
+    award = edition.awards.get()
+    assert (award.title_be, award.title_ru, award.title_en) == (
+        "Пераможца намінацыі",
+        "Победитель номинации",
+        "Category winner",
+    )
+    response = client.post(url("awards", edition), {"prize_amount": "1", "currency": "BYN"})
+    assert (
+        response.status_code == 200 and "Give a title in at least one language." in response.content.decode()
+    )
+
+
+def test_results_page_shows_award_and_pledge_titles_in_the_visitors_language(client, edition, manager):
+    category = edition.categories.get()
+    services.set_finalist_rule(actor=manager, edition=edition, method="formula", finalists_per_category=1)
+    [row] = selectors.proposal(edition)[0].selected
+    services.confirm_finalists(actor=manager, edition=edition, category=category, projects=[row.project])
+    award = services.create_award(
+        actor=manager, edition=edition, title_ru="Победитель номинации", title_en="Category winner"
+    )
+    services.decide_winner(actor=manager, award=award, project=row.project)
+    sponsor = OrganisationFactory()
+    pledge = services.declare_pledge(
+        actor=member(sponsor), edition=edition, sponsor=sponsor, amount=5, title_ru="Приз «Жить вместе»"
+    )
+    services.decline_pledge(actor=manager, pledge=pledge)  # declined pledges are not listed
+    pledge = services.declare_pledge(
+        actor=member(sponsor),
+        edition=edition,
+        sponsor=sponsor,
+        amount=700,
+        title_ru="Приз соседей",
+        title_en="Neighbours' prize",
+    )
+    services.publish_results(actor=manager, edition=edition)
+    english = client.get(url("results", edition)).content.decode()
+    assert "Category winner" in english and "Neighbours&#x27; prize" in english
+    assert "Победитель номинации" not in english
+    with translation.override("ru"):
+        russian_url = url("results", edition)
+    russian = client.get(russian_url).content.decode()
+    assert (
+        "Победитель номинации" in russian and "Приз соседей" in russian and "Category winner" not in russian
     )

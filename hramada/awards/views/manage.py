@@ -372,7 +372,7 @@ def sponsor_pledges(request, slug):
                 edition=data["edition_obj"],
                 sponsor=organisation,
                 category=data["category_obj"],
-                title=data["title"],
+                **form.titles(),
                 amount=data["amount"],
                 currency=data["currency"],
                 note=data["note"],

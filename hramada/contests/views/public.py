@@ -21,7 +21,7 @@ def contest_list(request):
 def edition_detail(request, contest, edition):
     """Categories, the dated stages (current one marked) and eligible projects, with the vote if any."""
     now = timezone.now()
-    found = selectors.edition_page(contest, edition, now)
+    found = selectors.edition_page(contest, edition, now, results=True)
     if found is None:
         raise Http404
     return render(

@@ -42,6 +42,7 @@ TRANSLATED = [
     (Session, "title"),
     (Book, "title"),
     (Book, "description"),
+    (Award, "title"),
 ]
 
 

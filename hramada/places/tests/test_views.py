@@ -145,3 +145,23 @@ def test_leader_adds_a_photo_stripped_of_gps_data_and_removes_it(client):
 
     client.post(reverse("places:photo_remove", args=[community.slug, photo.pk]))
     assert not community.photos.exists()
+
+
+@pytest.mark.parametrize("lang", ["be", "ru", "en"])
+def test_community_coordinates_are_unambiguous_in_every_language(client, lang):
+    community = CommunityFactory(settlement=SettlementFactory(latitude="55.30000", longitude="29.50000"))
+    with translation.override(lang):
+        url = reverse("places:community", args=[community.slug])
+    page = client.get(url).content.decode()
+    assert "55.3000°" in page and "29.5000°" in page
+    assert "55,3" not in page and "29,5" not in page  # no comma decimals beside a comma separator
+    if lang == "en":
+        assert "55.3000° N, 29.5000° E" in page
+
+
+def test_community_coordinates_south_and_west_and_none(client):
+    south = CommunityFactory(settlement=SettlementFactory(latitude="-33.86880", longitude="-70.65000"))
+    page = client.get(reverse("places:community", args=[south.slug])).content.decode()
+    assert "33.8688° S, 70.6500° W" in page
+    unknown = CommunityFactory(settlement=SettlementFactory(latitude=None, longitude=None))
+    assert "Coordinates" not in client.get(reverse("places:community", args=[unknown.slug])).content.decode()
