@@ -12,6 +12,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
 from hramada.contests.admin import ContestScopedAdminMixin
+from hramada.core.admin import ReadOnlyAdmin
 
 from .models import Award, Finalist, FinalistRule, Pledge, Publication, ReviewStage
 
@@ -21,17 +22,6 @@ EDITION_SEARCH = ["edition__title_be", "edition__title_ru", "edition__title_en",
 
 def _published(obj) -> bool:
     return obj is not None and Publication.objects.filter(edition_id=obj.edition_id).exists()
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReviewStage)
