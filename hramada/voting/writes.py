@@ -6,7 +6,8 @@ eight round trips (``BEGIN``, six statements, ``COMMIT``) against one insert in 
 (``bench/vote.py``). Here each statement is built once per process from the models' metadata. On
 PostgreSQL the six are one statement (data-modifying ``WITH`` clauses): a single round trip and an
 implicit transaction, all or nothing, each constraint checked as before. SQLite has no data-modifying
-``WITH``: there the same statements run one after another inside a transaction.
+``WITH``: there the same statements run one after another inside a transaction (``RETURNING``
+needs SQLite 3.35 or later; Debian 12 ships 3.40).
 
 Whatever the database, the rules stay in the schema: the unique constraints on the vote (one per
 voter and project, one per slot) and on the challenge's nonce refuse a double or a replay, and the
