@@ -8,9 +8,12 @@ the real path does: session login, CSRF, a proof-of-work challenge fetched from 
 and verified (and spent) by the server, the per-account and per-network rate limits, the vote log,
 the audit entry and the project's counter. Votes are posted as the vote widget posts them (htmx: the
 widget needs JavaScript for the proof of work, and the vote area comes back); ``--page`` posts them
-as the plain form instead and gets the full receipt page, the fallback of a browser without htmx. In the same run it measures, before and after the votes,
-the baseline: a logged-in POST to a view that inserts one row (bench/urls.py), same middleware, login
-and request headers.
+as the plain form instead and gets the full receipt page, the fallback of a browser without htmx.
+In the same run it measures the baseline: a logged-in POST to a view that inserts one row
+(bench/urls.py), same middleware, login and request headers. Baseline and votes alternate in
+``--rounds`` rounds (each slice of the votes right after the same slice of baseline requests); the
+ratio is the median of the rounds' ratios, so a burst of other work on the machine spoils one round,
+not the result.
 
 Challenges are fetched over HTTP and solved (the altcha library, two processes) before the timed
 phase, so the client's hashing does not compete with the server for the two cores while measuring;
@@ -24,9 +27,10 @@ Afterwards: counted votes == accepted responses == the vote log's accepted rows 
 projects' counters; no voter has two counted votes for one project or more than the limit in a
 category; every honest vote was accepted and every extra one refused. Exit status 1 otherwise.
 
-    .venv/bin/python bench/vote.py [--voters 1000] [--concurrency 16] [--page]
+    .venv/bin/python bench/vote.py [--voters 2000] [--rounds 5] [--concurrency 16] [--page]
 
 Last line: RESULT vote <votes/s> votes/s baseline <insert-view req/s> ratio <vote/baseline>
+(throughputs: the medians of the rounds; ratio: the median of the rounds' ratios)
 """
 
 import argparse
@@ -114,6 +118,22 @@ def send(port: int, items: list[dict], concurrency: int, keep_body: bool = False
         "statuses": statuses,
         "n": len(latencies),
         "wall": wall,
+    }
+
+
+def _combined(results: list[dict]) -> dict:
+    """Several ``send`` results as one: median throughput and p50, worst p99, summed counts."""
+    statuses = {}
+    for r in results:
+        for status, n in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    return {
+        "rps": statistics.median(r["rps"] for r in results),
+        "p50_ms": statistics.median(r["p50_ms"] for r in results),
+        "p99_ms": max(r["p99_ms"] for r in results),
+        "statuses": statuses,
+        "n": sum(r["n"] for r in results),
+        "wall": sum(r["wall"] for r in results),
     }
 
 
@@ -228,7 +248,8 @@ def plan(args, rng, categories, n_honest_voters, first_voter):
 
 def main():  # noqa: PLR0915 - one linear script
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    parser.add_argument("--voters", type=int, default=1000)
+    parser.add_argument("--voters", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating baseline/vote rounds")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--votes-each", type=int, default=1, help="votes per honest voter")
     parser.add_argument("--categories", type=int, default=4)
@@ -387,9 +408,17 @@ def main():  # noqa: PLR0915 - one linear script
 
         send(server.port, baseline_items()[:100], args.concurrency)
         warm = send(server.port, warm_votes, min(args.concurrency, 4), keep_body=True)
-        base1 = send(server.port, baseline_items(), args.concurrency)
-        target = send(server.port, votes, args.concurrency, keep_body=True)
-        base2 = send(server.port, baseline_items(), args.concurrency)
+        # Alternating rounds: each slice of the votes right after the same slice of baseline requests,
+        # so both sides of a round see the same machine (2 shared cores: other work comes and goes).
+        baseline_all = baseline_items()
+        size = -(-len(votes) // args.rounds)
+        rounds = [
+            (
+                send(server.port, baseline_all[start : start + size], args.concurrency),
+                send(server.port, votes[start : start + size], args.concurrency, keep_body=True),
+            )
+            for start in range(0, len(votes), size)
+        ]
     finally:
         server.stop()
     if not args.page:
@@ -398,10 +427,9 @@ def main():  # noqa: PLR0915 - one linear script
         for item in warm_votes + votes:
             if item["status"] == 200 and b"receipt-code" not in item["response"]:
                 item["status"] = 302
-        for result, items in ((warm, warm_votes), (target, votes)):
-            result["statuses"] = {}
-            for item in items:
-                result["statuses"][item["status"]] = result["statuses"].get(item["status"], 0) + 1
+        warm["statuses"] = {}
+        for item in warm_votes:
+            warm["statuses"][item["status"]] = warm["statuses"].get(item["status"], 0) + 1
 
     # --- Checks ------------------------------------------------------------------------------------
     failures = []
@@ -441,8 +469,15 @@ def main():  # noqa: PLR0915 - one linear script
     if doubled or over:
         failures.append(f"{doubled} doubled (voter, project), {over} (voter, category) above the limit")
 
-    baseline_rps = (base1["rps"] + base2["rps"]) / 2
-    ratio = target["rps"] / baseline_rps
+    round_ratios = [t["rps"] / b["rps"] for b, t in rounds]
+    ratio = statistics.median(round_ratios)
+    base1 = _combined([b for b, _t in rounds])
+    target = _combined([t for _b, t in rounds])
+    baseline_rps = base1["rps"]
+    if not args.page:
+        target["statuses"] = {}
+        for item in votes:
+            target["statuses"][item["status"]] = target["statuses"].get(item["status"], 0) + 1
     print(
         f"seeded {len(users)} users, {sum(map(len, categories))} projects in {len(categories)} categories, "
         f"limit {args.limit}/category, {n_networks} networks (/24), Redis {'on' if args.redis else 'off'}, "
@@ -450,9 +485,10 @@ def main():  # noqa: PLR0915 - one linear script
     )
     print(f"warm-up votes:        {warm['n']} sent, statuses {warm['statuses']}")
     print(
-        f"baseline insert view: {base1['rps']:.0f} / {base2['rps']:.0f} req/s, p50 {base1['p50_ms']:.1f} ms, "
-        f"p99 {base1['p99_ms']:.1f} ms ({base1['n']} requests)"
+        f"baseline insert view: {base1['rps']:.0f} req/s (median of {len(rounds)} rounds), "
+        f"p50 {base1['p50_ms']:.1f} ms, p99 {base1['p99_ms']:.1f} ms ({base1['n']} requests)"
     )
+    print("ratio per round (votes/s / baseline req/s): " + ", ".join(f"{r:.2f}" for r in round_ratios))
     print(
         f"votes:                {target['rps']:.0f} req/s, p50 {target['p50_ms']:.1f} ms, "
         f"p99 {target['p99_ms']:.1f} ms, statuses {target['statuses']} ({target['n']} requests, "

@@ -230,7 +230,9 @@ def _incr_and_read(incr: dict[str, int], read: list[str]) -> tuple[list[int], li
         found = cache.get_many(read) if read else {}
         return counts, [int(found.get(key) or 0) for key in read]
     # Django's Redis cache stores integers as plain numbers, so INCR and cache.get agree on them.
-    keys = [backend.make_and_validate_key(key) for key in (*incr, *read)]
+    # make_key, not make_and_validate_key: these keys are ASCII without spaces and well under 250
+    # characters (memcached's limits, which the validation checks character by character).
+    keys = [backend.make_key(key) for key in (*incr, *read)]
     replies = _incr_and_read_script(backend)(keys=keys, args=[len(incr), *incr.values()])
     return [int(value) for value in replies[: len(incr)]], [int(value or 0) for value in replies[len(incr) :]]
 

@@ -6,6 +6,7 @@ Every flag says why, in numbers an organiser can check. The thresholds live in `
 signal, or two weak ones; a flag is a reason to look, not a verdict: organisers decide and annul.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
@@ -30,8 +31,14 @@ class Thresholds:
 
 def thresholds() -> Thresholds:
     overrides = getattr(settings, "VOTING_FRAUD_THRESHOLDS", {}) or {}
+    return _thresholds(tuple(sorted(overrides.items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _thresholds(overrides: tuple) -> Thresholds:
+    """The thresholds for one set of overrides (the vote path asks several times per vote)."""
     known = {f.name for f in fields(Thresholds)}
-    return replace(Thresholds(), **{k: v for k, v in overrides.items() if k in known})
+    return replace(Thresholds(), **{k: v for k, v in overrides if k in known})
 
 
 STRONG = {"fast_vote", "network_new_accounts", "disposable_email"}

@@ -499,3 +499,41 @@ def test_the_vote_answer_keeps_the_token_it_was_posted_with(stage, projects):
         reverse("voting:cast", args=[projects[1].public_id]), HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=header
     )
     assert f'name="csrfmiddlewaretoken" value="{header}"' in response.content.decode()
+
+
+def test_the_rendered_answer_is_reused_but_never_anothers_code_token_or_page(stage, projects):
+    from django.test import Client
+
+    from hramada.voting.views import public
+
+    public._accepted_html.clear()
+    answers = []
+    for n in range(2):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(old_user())
+        page = client.get(reverse("contests:project", args=[projects[0].public_id])).content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        back = f'/en/contests/?q="{n}"<x>'  # what the page sent back, escaped in the answer
+        text = client.post(
+            reverse("voting:cast", args=[projects[0].public_id]),
+            {"csrfmiddlewaretoken": token, "next": back},
+            HTTP_HX_REQUEST="true",
+        ).content.decode()
+        code = text.split('<code class="receipt-code">')[1].split("</code>")[0]
+        answers.append((text, code, token))
+        assert f'value="{token}"' in text and f"/en/contests/?q=&quot;{n}&quot;&lt;x&gt;" in text
+        assert "\x00" not in text and f'"{n}"<x>' not in text
+    assert len(public._accepted_html) == 1  # one rendering served both
+    (first, code1, token1), (second, code2, token2) = answers
+    assert code1 != code2 and code1 not in second and token1 not in second
+    assert {selectors.receipt_hash(c) for c in (code1, code2)} == set(
+        Vote.objects.values_list("receipt_hash", flat=True)
+    )
+    # Another language renders its own answer.
+    client = Client()
+    client.force_login(old_user())
+    text = client.post(
+        reverse("voting:cast", args=[projects[1].public_id]).replace("/en/", "/be/"), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Дзякуй: ваш голас улічаны." in text and "Thank you" not in text
+    assert len(public._accepted_html) == 2

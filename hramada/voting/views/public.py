@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -101,27 +102,44 @@ def _validated_csrf_token(request) -> str:
     )
 
 
+# The answer to an accepted vote differs between voters only in the receipt code, the CSRF token and
+# the page to come back to: it is rendered once per project and language with markers in their place,
+# and each answer fills them in. Rendering the template cost more than the rest of the view.
+_MARK_CODE, _MARK_TOKEN, _MARK_BACK = "\x00code\x00", "\x00token\x00", "\x00back\x00"
+_accepted_html: dict[tuple, str] = {}
+
+
 def _accepted_button(request, project, code):
     """htmx, after an accepted vote: the vote area with the receipt and the withdraw button.
 
     Its state is known (the vote is open and this voter's vote for the project counts), so nothing is
-    read, and this branch of the template needs no context processor: it gets the few values it
-    uses (the rest of the vote's cost is fixed by the path; see docs/contests.md)."""
-    response = HttpResponse(
-        get_template("voting/public/_button.html").render(
+    read; the template is rendered without context processors, once per project, title and language."""
+    edition = project.edition
+    key = (get_language(), project.public_id, project.title, edition.contest.slug, edition.public_id)
+    html = _accepted_html.get(key)
+    if html is None:
+        html = get_template("voting/public/_button.html").render(
             {
-                "request": request,
-                "user": request.user,
-                "csrf_token": _validated_csrf_token(request),
+                "request": request,  # for the template's defaults; the markers make them unused here
                 "project": project,
                 "vote": {"vote_open": True, "my_project_ids": {project.pk}, "annulled_project_ids": set()},
                 "notice": _("Thank you: your vote is counted."),
                 "notice_ok": True,
-                "receipt_code": code,
-                "back": request.POST.get("next", ""),
+                "receipt_code": _MARK_CODE,
+                "csrf_token": _MARK_TOKEN,
+                "back": _MARK_BACK,
             }
         )
+        if len(_accepted_html) >= 5000:  # a bound, not an eviction policy: votes concentrate anyway
+            _accepted_html.clear()
+        _accepted_html[key] = html
+    back = request.POST.get("next", "") or request.get_full_path()
+    html = (
+        html.replace(_MARK_CODE, code)  # receipt codes and tokens are letters, digits and dashes
+        .replace(_MARK_TOKEN, _validated_csrf_token(request))
+        .replace(_MARK_BACK, escape(back))
     )
+    response = HttpResponse(html)
     response["Cache-Control"] = "no-store"
     return response
 
