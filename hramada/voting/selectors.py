@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import json
+from collections import Counter
 from datetime import UTC, timedelta
 
 from allauth.account.models import EmailAddress
@@ -357,6 +358,10 @@ def edition_vote(user, edition, now) -> dict | None:
         "votes_per_category": rules.votes_per_category if rules else VotingRules().votes_per_category,
         "my_votes": mine,
         "my_project_ids": {vote.project_id for vote in mine},
+        # Categories where the voter has no vote left (annulled votes keep their slots).
+        "full_category_ids": _full_categories(
+            mine, rules.votes_per_category if rules else VotingRules().votes_per_category
+        ),
         "annulled_project_ids": {vote.project_id for vote in mine if vote.annulled_at is not None},
         "pow_required": antifraud.pow_required(),
         "can_vote": has_verified_email(user) if is_open and user.is_authenticated else False,
@@ -367,6 +372,11 @@ def edition_vote(user, edition, now) -> dict | None:
         "panel_template": "voting/public/_panel.html",
         "button_template": "voting/public/_button.html",
     }
+
+
+def _full_categories(votes, limit: int) -> set[int]:
+    used = Counter(vote.category_id for vote in votes)
+    return {category for category, n in used.items() if n >= limit}
 
 
 def my_vote_for(user, project: Project) -> Vote | None:

@@ -303,3 +303,31 @@ def test_the_my_votes_list_refreshes_after_an_htmx_vote_or_withdrawal(client, pr
     # Visitors who are not signed in get an empty list, never someone else's votes.
     client.logout()
     assert "Village library" not in client.get(mine_url).content.decode()
+
+
+def test_a_category_whose_votes_are_used_offers_no_vote_button(client):
+    stage = VotingRulesFactory(votes_per_category=1).stage
+    sport, culture = CategoryFactory(edition=stage.edition), CategoryFactory(edition=stage.edition)
+    chosen = ProjectFactory(category=sport, title="Marathon")
+    other = ProjectFactory(category=sport, title="Chess club")
+    elsewhere = ProjectFactory(category=culture, title="Film nights")
+    user = UserFactory()
+    services.cast_vote(user=user, project=chosen)
+    client.force_login(user)
+    edition = stage.edition
+    page = client.get(
+        reverse("contests:edition", args=[edition.contest.slug, edition.public_id])
+    ).content.decode()
+
+    def card(project):
+        return page.split(f'id="vote-{project.public_id}"')[1].split("</div>")[0]
+
+    assert "You voted for this project." in card(chosen)
+    assert "You have used your vote in this category" in card(other) and "data-vote-form" not in card(other)
+    assert "data-vote-form" in card(elsewhere)  # another category: still a Vote button
+    # After withdrawing, the button is back.
+    services.withdraw_vote(user=user, vote=Vote.objects.get())
+    page = client.get(
+        reverse("contests:edition", args=[edition.contest.slug, edition.public_id])
+    ).content.decode()
+    assert "data-vote-form" in card(other)
