@@ -5,6 +5,21 @@ import time
 from urllib.parse import urlsplit
 
 PASSWORD = "correct-horse-battery"  # UserFactory's password
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+FMT = "%Y-%m-%dT%H:%M"  # what a datetime-local input takes
+
+
+def make_organiser(email, org_slug, org_name):
+    """An organisation with an owner who has TOTP enrolled; returns (user, organisation, totp secret)."""
+    from hramada.core.tests.helpers import enrol_totp
+    from hramada.orgs.models import Role
+    from hramada.orgs.tests.factories import MembershipFactory, OrganisationFactory
+    from hramada.people.tests.factories import UserFactory
+
+    user = UserFactory(email=email)
+    org = OrganisationFactory(name=org_name, name_en=org_name, slug=org_slug)
+    MembershipFactory(organisation=org, person=user.person, role=Role.OWNER)
+    return user, org, enrol_totp(user)
 
 
 def login(page, server, email, password=PASSWORD, *, totp_secret=None):

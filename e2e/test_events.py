@@ -11,28 +11,17 @@ from datetime import datetime, time, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from e2e.helpers import login
+from e2e import helpers
+from e2e.helpers import FMT, PHONE, login
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-FMT = "%Y-%m-%dT%H:%M"  # what a datetime-local input takes
 
 
 # --- set-up helpers -----------------------------------------------------------------------------------
 
 
 def make_organiser(email, org_slug, org_name="Local Leaders"):
-    """An organisation with an owner who has TOTP enrolled; returns (user, organisation, totp secret)."""
-    from hramada.core.tests.helpers import enrol_totp
-    from hramada.orgs.models import Role
-    from hramada.orgs.tests.factories import MembershipFactory, OrganisationFactory
-    from hramada.people.tests.factories import UserFactory
-
-    user = UserFactory(email=email)
-    org = OrganisationFactory(name=org_name, name_en=org_name, slug=org_slug)
-    MembershipFactory(organisation=org, person=user.person, role=Role.OWNER)
-    return user, org, enrol_totp(user)
+    return helpers.make_organiser(email, org_slug, org_name)
 
 
 def named_user(email, name):

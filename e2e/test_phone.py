@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from e2e.helpers import PHONE
+
 pytestmark = pytest.mark.e2e
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 # Screenshots for a human to look at; never inside the repository.
 SCREENSHOT_DIR = os.environ.get("E2E_SCREENSHOTS", os.path.join(tempfile.gettempdir(), "hramada-e2e"))
 

@@ -13,7 +13,7 @@ from datetime import UTC, timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.base import ModelState
 from django.utils import timezone
 
@@ -445,8 +445,6 @@ def code_votes(stage: Stage, voter: str):
 def code_batches(stage: Stage) -> list:
     """The stage's batches with how many codes were used and revoked (counts only, never codes); a
     batch whose codes were forgotten after the vote shows the counts it kept."""
-    from django.db.models import Q
-
     batches = list(
         VotingCodeBatch.objects.filter(stage=stage)
         .annotate(
