@@ -155,9 +155,9 @@ def my_bookings(event, person):
 
 
 def registrations(event, *, status: str = "", q: str = ""):
-    qs = event.registrations.select_related("person__home_settlement__region", "person__user").order_by(
-        "created_at", "id"
-    )
+    qs = event.registrations.select_related(
+        "person__home_settlement__region", "person__user", "registered_by"
+    ).order_by("created_at", "id")
     if status:
         qs = qs.filter(status=status)
     if q:

@@ -324,6 +324,30 @@ def test_registrations_search_filter_and_counts(client, event, manager):
     assert client.get(url("registrations", event), {"status": "bogus"}).status_code == 200
 
 
+def test_registrations_list_says_who_registered_and_when(client, event, manager):
+    """A self-registration writes no audit entry (its row is the record): the list must show who
+    registered each person, and when."""
+    manager.person.display_name = "Nasta Organiser"
+    manager.person.save()
+    self_registered = UserFactory().person
+    self_registered.display_name = "Ales Self"
+    self_registered.save()
+    own = services.register(event=event, person=self_registered, actor=self_registered.user)
+    entered = services.register(
+        event=event, person=PersonFactory(display_name="Maryia Paper"), actor=manager, staff_entry=True
+    )
+    Registration.objects.filter(pk=own.pk).update(created_at=timezone.now().replace(month=3, day=14, hour=9))
+    html = client.get(url("registrations", event)).content.decode()
+    rows = {
+        name: row for row in html.split("<tr>")[2:] for name in ("Ales Self", "Maryia Paper") if name in row
+    }
+    assert "registered themselves" in rows["Ales Self"] and "entered by" not in rows["Ales Self"]
+    assert "14 Mar, " in rows["Ales Self"]
+    assert "entered by Nasta Organiser" in rows["Maryia Paper"]
+    assert "registered themselves" not in rows["Maryia Paper"]
+    assert entered.registered_by == manager.person
+
+
 def test_staff_registers_someone_without_an_account(client, manager):
     event = EventFactory(registration_mode=Event.Mode.INVITATION)
     Membership.objects.create(organisation=event.organisation, person=manager.person, role=Role.OWNER)
