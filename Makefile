@@ -12,8 +12,13 @@ REDIS_URL_FOR_TESTS ?=
 # Redis, its own Redis database. TEST_WORKERS=0 runs them in this process.
 TEST_WORKERS ?= 2
 PG_URL ?= $(filter postgres%,$(DATABASE_URL))
+# The Nu HTML checker for the browser tests: the jar of the npm package vnu-jar, pinned and checked,
+# kept in .venv/vnu/ (about 30 MB, so not in the repository). e2e/htmlcheck.py names the same version.
+VNU_VERSION := 26.9.27
+VNU_SHA256 := 22f15dd39a33bed929d2a5c0cddf5946849a647eca9272bf4d5d00bc7e7a4d47
+VNU_JAR := $(VENV)/vnu/vnu-$(VNU_VERSION).jar
 
-.PHONY: demo test install lint unit unit-pg e2e messages clean
+.PHONY: demo test install lint unit unit-pg e2e vnu messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,8 +55,21 @@ unit-pg: $(STAMP)
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-e2e: $(STAMP) $(CHROMIUM)
-	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VENV)/bin/pytest -q -m e2e e2e
+# npm pack fetches the package without running its install script (which would download a Java).
+$(VNU_JAR):
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
+	rm -rf $(VENV)/vnu/tmp && mkdir -p $(VENV)/vnu/tmp
+	cd $(VENV)/vnu/tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar -xzf vnu-jar-$(VNU_VERSION).tgz package/build/dist/vnu.jar
+	echo "$(VNU_SHA256)  $(VENV)/vnu/tmp/package/build/dist/vnu.jar" | sha256sum --check --quiet
+	mv $(VENV)/vnu/tmp/package/build/dist/vnu.jar $@
+	rm -rf $(VENV)/vnu/tmp
+
+vnu: $(VNU_JAR)
+	@command -v java >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless)
+
+e2e: $(STAMP) $(CHROMIUM) vnu
+	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 VNU_JAR=$(abspath $(VNU_JAR)) \
+		$(VENV)/bin/pytest -q -m e2e e2e
 
 test: lint unit unit-pg e2e
 

@@ -52,6 +52,46 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB", "accept_downloads": True}
 
 
+@pytest.fixture(scope="session")
+def page_checks():
+    """The HTML and accessibility checks (e2e/htmlcheck.py), one Nu HTML checker for the session."""
+    from e2e.htmlcheck import PageChecks, Vnu
+
+    with Vnu() as vnu:
+        checks = PageChecks(vnu)
+        yield checks
+        terminal = f"{checks.documents} documents checked by the Nu HTML checker, {checks.axe_runs} pages by axe-core"
+        if checks.unread:
+            terminal += f"; {len(checks.unread)} answers the browser had dropped before they could be read"
+        print(f"\n{terminal}")
+
+
+@pytest.fixture(scope="session")
+def browser(browser, page_checks):
+    """Every browser context, whoever opens it, is watched by the page checks."""
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        page_checks.watch_context(context, javascript=kwargs.get("java_script_enabled", True))
+        return context
+
+    browser.new_context = watched_new_context
+    yield browser
+    browser.new_context = new_context
+
+
+@pytest.fixture(autouse=True)
+def _check_pages(page_checks, new_context):
+    """Every page a journey loads has no Nu HTML checker error and no serious or critical axe-core
+    violation; each htmx answer is checked by the Nu HTML checker as a fragment. Problems are reported
+    after the test, per address."""
+    page_checks.start_test()
+    yield
+    problems = page_checks.finish_test()
+    assert not problems, "\n".join(problems)
+
+
 @pytest.fixture
 def page(page):
     page.set_default_timeout(DEFAULT_TIMEOUT_MS)
