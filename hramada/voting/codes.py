@@ -9,6 +9,8 @@ constraints hold it. Nothing links a code to the person who received it.
 import secrets
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +64,29 @@ def _scope(stage: Stage):
     return (Organisation, stage.edition.contest.organisation_id)
 
 
+# The two writes that decide between a vote with a code and the code's revocation. Each is one
+# conditional UPDATE of the code's row: the row lock makes the second wait for the first to commit,
+# and PostgreSQL then checks the condition again on the committed row, so whichever commits first wins
+# and the other changes nothing (tests/test_codes_concurrency.py races them).
+
+
+def use_code(code_id: int, now) -> bool:
+    """Mark a code used (its first use keeps its time) unless it has been revoked; False if revoked.
+    Runs in the vote's transaction, so the row stays locked until the vote is written."""
+    return bool(
+        VotingCode.objects.filter(pk=code_id, revoked_at__isnull=True).update(
+            first_used_at=Coalesce(F("first_used_at"), Value(now))
+        )
+    )
+
+
+def revoke_unused(batch_id: int, now) -> int:
+    """Revoke a batch's codes that are neither used nor revoked; returns how many."""
+    return VotingCode.objects.filter(
+        batch_id=batch_id, first_used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+
+
 def create_code_batch(
     *, actor, stage: Stage, partner: str, size: int, now=None
 ) -> tuple[VotingCodeBatch, list[str]]:
@@ -113,9 +138,7 @@ def revoke_code_batch(*, actor, batch: VotingCodeBatch, now=None) -> int:
     require_manager(actor, stage.edition.contest)
     now = now or timezone.now()
     with transaction.atomic():
-        revoked = VotingCode.objects.filter(
-            batch=batch, first_used_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=now)
+        revoked = revoke_unused(batch.pk, now)
         VotingCodeBatch.objects.filter(pk=batch.pk).update(revoked_at=now, updated_at=now)
         audit.record(
             actor=actor,

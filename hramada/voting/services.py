@@ -15,8 +15,6 @@ from contextlib import nullcontext
 from datetime import UTC
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -464,9 +462,7 @@ def cast_vote(
         )
         try:
             with transaction.atomic() if code_row is not None else nullcontext():
-                if code_row is not None and not VotingCode.objects.filter(
-                    pk=code_row.pk, revoked_at__isnull=True
-                ).update(first_used_at=Coalesce(F("first_used_at"), Value(now))):
+                if code_row is not None and not codes.use_code(code_row.pk, now):
                     # Revoked since it was read: the revocation committed first, so the code stays unused.
                     raise _code_refused(revoked=True)
                 vote_id = writes.record_vote(accepted)
