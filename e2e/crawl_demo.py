@@ -138,7 +138,7 @@ def crawl(per_route: int, languages, logins):
                     found = [urljoin(url, response["Location"])]
                     if not urlsplit(found[0]).path.startswith(f"/{lang}/"):
                         found = []
-                elif response.get("Content-Type", "").startswith("text/html"):
+                elif response.status_code < 500 and response.get("Content-Type", "").startswith("text/html"):
                     html = response.content.decode()
                     yield email or "visitor", url, response.status_code, html
                     found = links(html, url)

@@ -35,7 +35,7 @@ def communities(places):
 
 
 def card_titles(page):
-    return [t.strip() for t in page.locator("#results .card h3").all_inner_texts()]
+    return [t.strip() for t in page.locator("#results .card h2").all_inner_texts()]
 
 
 def test_filter_by_region_open_community_and_leaders(page, server, communities, new_context):
