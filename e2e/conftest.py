@@ -60,7 +60,10 @@ def page_checks():
     with Vnu() as vnu:
         checks = PageChecks(vnu)
         yield checks
-        terminal = f"{checks.documents} documents checked by the Nu HTML checker, {checks.axe_runs} pages by axe-core"
+        terminal = (
+            f"{checks.documents} documents checked by the Nu HTML checker ({checks.seconds['vnu']:.0f} s with its"
+            f" start), {checks.axe_runs} pages by axe-core ({checks.seconds['axe']:.0f} s)"
+        )
         if checks.unread:
             terminal += f"; {len(checks.unread)} answers the browser had dropped before they could be read"
         print(f"\n{terminal}")

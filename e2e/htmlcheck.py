@@ -185,6 +185,7 @@ class PageChecks:
         self.documents = 0  # checked by vnu over the session
         self.axe_runs = 0
         self.unread: list[str] = []  # answers whose body the browser no longer had
+        self.seconds = {"axe": 0.0, "vnu": 0.0}
         self.start_test()
 
     def start_test(self):
@@ -234,7 +235,9 @@ class PageChecks:
             key = _content_key(page.url, page.content())
             if key in self.seen_axe:
                 return
+            started = time.monotonic()
             violations = run_axe(page, self.axe_source)
+            self.seconds["axe"] += time.monotonic() - started
             self.seen_axe.add(key)
             self.axe_runs += 1
         except Exception:  # navigated away or closed while axe ran: the next page is checked instead
@@ -252,10 +255,12 @@ class PageChecks:
             if not open_pages:
                 break
             open_pages[0].wait_for_timeout(100)
+        started = time.monotonic()
         for label, html in self.to_validate:
             self.documents += 1
             if errors := self.vnu.errors(html):
                 self.html_errors[label] = format_errors(errors)
+        self.seconds["vnu"] += time.monotonic() - started
         problems = []
         for label, errors in self.html_errors.items():
             problems.append(f"Nu HTML checker, {label}:\n    " + "\n    ".join(errors))
