@@ -396,9 +396,9 @@ def pledges_of_sponsor(organisation):
 
 
 def open_editions_for_pledges():
-    """Editions whose results are not published yet (a sponsor may still pledge a prize)."""
+    """Published editions whose results are not published yet (a sponsor may still pledge a prize)."""
     return (
-        Edition.objects.filter(results_publication__isnull=True)
+        Edition.objects.filter(results_publication__isnull=True, published_at__isnull=False)
         .select_related("contest")
         .prefetch_related("categories")
         .order_by("-year", "contest__title")

@@ -73,6 +73,9 @@ class Edition(BaseModel):
         related_name="+",
         help_text=_("The questions teams answer when they submit a project."),
     )
+    # Empty while the edition is a draft: only its organisers see it, and teams cannot start projects in
+    # it. Set once by ``services.publish_edition`` (after its checks), emptied only while no project exists.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["contest", "-year", "id"]
@@ -81,6 +84,10 @@ class Edition(BaseModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Category(BaseModel):

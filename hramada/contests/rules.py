@@ -12,8 +12,8 @@ rules.add_perm("contests.manage_contest", is_manager | is_platform_staff)
 
 @rules.predicate
 def is_public_project(user, project: Project) -> bool:
-    """Shown to everyone: an eligible project has a public page."""
-    return project.status == Project.Status.ELIGIBLE
+    """Shown to everyone: an eligible project of a published edition has a public page."""
+    return project.status == Project.Status.ELIGIBLE and project.edition.published_at is not None
 
 
 @rules.predicate

@@ -1,10 +1,12 @@
 """Reads of contests: which stage is current, an edition's stages and projects."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from . import registry
@@ -91,10 +93,12 @@ def _with_results(editions) -> list[Edition]:
 
 
 def public_editions(now=None) -> list[Edition]:
-    """Every edition of every contest, newest first within a contest, each with its current stage."""
+    """Every published edition of every contest, newest first within a contest, each with its current
+    stage (drafts are seen only by their organisers, on their own pages)."""
     now = now or timezone.now()
     editions = (
-        Edition.objects.select_related("contest")
+        Edition.objects.filter(published_at__isnull=False)
+        .select_related("contest")
         .prefetch_related("stages")
         .order_by("contest__title", "contest_id", "-year", "-id")
     )
@@ -102,13 +106,13 @@ def public_editions(now=None) -> list[Edition]:
 
 
 def open_editions(now=None, limit: int = 6) -> list[Edition]:
-    """Editions with a stage running now (for the home page), each with its current stage."""
+    """Published editions with a stage running now (for the home page), each with its current stage."""
     now = now or timezone.now()
     running = Stage.objects.filter(starts_at__lte=now, ends_at__gt=now).filter(
         Q(closed_early_at__isnull=True) | Q(closed_early_at__gt=now)
     )
     editions = (
-        Edition.objects.filter(pk__in=running.values("edition_id"))
+        Edition.objects.filter(pk__in=running.values("edition_id"), published_at__isnull=False)
         .select_related("contest")
         .prefetch_related("stages")
         .order_by("-year", "-id")[:limit]
@@ -116,16 +120,17 @@ def open_editions(now=None, limit: int = 6) -> list[Edition]:
     return _with_results(_with_current_stage(editions, now))
 
 
-def edition_page(contest_slug: str, edition_id: str, now=None, *, results: bool = False) -> Edition | None:
-    """One edition with its contest, categories and dated stages (current one marked) and whether it is
-    finished, or None. ``results``: also where its results are published (one more query)."""
+def edition_page(
+    contest_slug: str, edition_id: str, now=None, *, results: bool = False, drafts: bool = False
+) -> Edition | None:
+    """One published edition with its contest, categories and dated stages (current one marked) and
+    whether it is finished, or None. ``results``: also where its results are published (one more query).
+    ``drafts``: a draft edition too (for its organisers' preview: the caller checks who asks)."""
     now = now or timezone.now()
-    edition = (
-        Edition.objects.filter(contest__slug=contest_slug, public_id=edition_id)
-        .select_related("contest")
-        .prefetch_related("stages", "categories")
-        .first()
-    )
+    editions = Edition.objects.filter(contest__slug=contest_slug, public_id=edition_id)
+    if not drafts:
+        editions = editions.filter(published_at__isnull=False)
+    edition = editions.select_related("contest").prefetch_related("stages", "categories").first()
     if edition is None:
         return None
     editions = _with_current_stage([edition], now)
@@ -173,10 +178,12 @@ def category_projects(category: Category, query: str = ""):
 
 
 def public_project(public_id: str) -> Project | None:
-    """An eligible project with its category, edition, contest, place, PDFs and the team members who
-    agreed to be named (others are not public)."""
+    """An eligible project of a published edition with its category, edition, contest, place, PDFs and the
+    team members who agreed to be named (others are not public)."""
     return (
-        Project.objects.filter(public_id=public_id, status=Project.Status.ELIGIBLE)
+        Project.objects.filter(
+            public_id=public_id, status=Project.Status.ELIGIBLE, edition__published_at__isnull=False
+        )
         .select_related(
             "category", "edition__contest", "settlement__region", "settlement__district", "community"
         )
@@ -200,7 +207,9 @@ COMMUNITY_PROJECTS_SHOWN = 6
 def community_section(community):
     """Registered with places: a community's eligible contest projects, the newest few (edition, category
     and title in the visitor's language where translated) and how many there are in all; None if none."""
-    projects = Project.objects.filter(community=community, status=Project.Status.ELIGIBLE)
+    projects = Project.objects.filter(
+        community=community, status=Project.Status.ELIGIBLE, edition__published_at__isnull=False
+    )
     shown = list(
         projects.select_related("edition__contest", "category").order_by(
             "-edition__year", "-edition_id", F("submitted_at").desc(nulls_last=True), "-id"
@@ -247,6 +256,51 @@ def managed_edition(contest_slug: str, edition_id: str, now=None) -> Edition | N
         .first()
     )
     return _with_current_stage([edition], now)[0] if edition else None
+
+
+def publication_checks(edition: Edition, now=None) -> tuple[list[str], list[str]]:
+    """What stops a draft edition from being published (problems), and what its organisers should know
+    before they publish it (warnings). Reads a prefetched edition (``managed_edition``)."""
+    now = now or timezone.now()
+    problems: list[str] = []
+    warnings: list[str] = []
+    stages = {s.kind: s for s in edition.stages.all()}
+    categories = list(edition.categories.all())
+    if edition.published_at is not None:
+        problems.append(_("This edition is already published."))
+    if not categories:
+        problems.append(_("Add at least one category: teams choose one when they start a project."))
+    call = stages.get(Stage.Kind.CALL)
+    if call is None:
+        problems.append(_("Add the call for projects stage: teams can start projects only while it is open."))
+    vote = stages.get(Stage.Kind.PUBLIC_VOTE)
+    if call is not None and vote is not None and vote.starts_at < call.ends_at:
+        problems.append(
+            _(
+                "The public vote starts before the call for projects ends: projects must be submitted "
+                "and screened before people vote for them."
+            )
+        )
+    if call is not None and call.closes_at <= now:
+        warnings.append(
+            _("The call for projects is already over: teams will not be able to submit projects.")
+        )
+    if edition.submission_form_id is None:
+        warnings.append(
+            _("There is no submission form: teams will give only a title, summary, category and place.")
+        )
+    languages = [code for code, _name in settings.LANGUAGES]
+    for thing in [edition.contest, edition, *categories]:
+        missing = [code for code in languages if not getattr(thing, f"title_{code}", "")]
+        if missing:
+            warnings.append(
+                _("“%(title)s” has no title in %(languages)s: visitors in that language see another one.")
+                % {
+                    "title": thing,
+                    "languages": ", ".join(str(get_language_info(c)["name_translated"]) for c in missing),
+                }
+            )
+    return problems, warnings
 
 
 def status_counts(edition: Edition) -> list[tuple[str, str, int]]:

@@ -54,7 +54,8 @@ def create_contest(*, actor, organisation: Organisation, **titles) -> Contest:
 
 @transaction.atomic
 def create_edition(*, actor, contest: Contest, year: int, co_organisers=(), sponsors=(), **titles) -> Edition:
-    """A new edition of a contest, with the organisations that co-organise and sponsor it."""
+    """A new edition of a contest, with the organisations that co-organise and sponsor it: a draft that
+    only its organisers see until they publish it (``publish_edition``)."""
     require_manager(actor, contest)
     if not 1900 <= year <= 2200:
         raise DomainError(_("Give the year of the edition."), field="year")
@@ -73,6 +74,35 @@ def create_edition(*, actor, contest: Contest, year: int, co_organisers=(), spon
             "year": year,
             "co_organisers": sorted(o.public_id for o in co_organisers),
             "sponsors": sorted(o.public_id for o in sponsors),
+        },
+    )
+    return edition
+
+
+@transaction.atomic
+def publish_edition(*, actor, edition: Edition, now=None) -> Edition:
+    """Make a draft edition public, once ``selectors.publication_checks`` finds nothing missing; from then
+    on teams can start projects in it, and it cannot go back to being a draft."""
+    from .selectors import managed_edition, publication_checks
+
+    require_manager(actor, edition.contest)
+    now = now or timezone.now()
+    Edition.objects.select_for_update().filter(pk=edition.pk).first()  # one publication at a time
+    fresh = managed_edition(edition.contest.slug, edition.public_id, now)
+    problems, warnings = publication_checks(fresh, now)
+    if problems:
+        raise DomainError(" ".join(str(p) for p in problems))
+    Edition.objects.filter(pk=edition.pk).update(published_at=now, updated_at=now)
+    edition.published_at = now
+    audit.record(
+        actor=actor,
+        action="contests.edition.published",
+        target=edition,
+        scope=_scope(edition.contest),
+        data={
+            "categories": len(fresh.categories.all()),
+            "stages": sorted(s.kind for s in fresh.stages.all()),
+            "warnings": [str(w) for w in warnings],
         },
     )
     return edition
@@ -144,7 +174,11 @@ def announce_open_votes(*, now=None) -> int:
 
     now = now or timezone.now()
     due = Stage.objects.filter(
-        kind=Stage.Kind.PUBLIC_VOTE, starts_at__lte=now, ends_at__gt=now, announced_at__isnull=True
+        kind=Stage.Kind.PUBLIC_VOTE,
+        starts_at__lte=now,
+        ends_at__gt=now,
+        announced_at__isnull=True,
+        edition__published_at__isnull=False,
     ).select_related("edition__contest")
     announced = 0
     for stage in due:

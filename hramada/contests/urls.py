@@ -35,6 +35,7 @@ urlpatterns = [
     path(C + "new-edition/", manage.edition_new, name="edition_new"),
     path(E, manage.edition_overview, name="edition_manage"),
     path(E + "edit/", manage.edition_edit, name="edition_edit"),
+    path(E + "publish/", manage.edition_publish, name="edition_publish"),
     path(E + "categories/", manage.categories, name="categories"),
     path(E + "categories/<str:category>/", manage.category_edit, name="category_edit"),
     path(E + "categories/<str:category>/move/", manage.category_move, name="category_move"),

@@ -285,10 +285,18 @@ def _edition(*, actor, contest, year, titles, stages, projects, submitter, voter
     all_projects = []
     places = {s.name_en: s for s in Settlement.objects.all()}
     communities = {c.name_en: c for c in Community.objects.filter(name_en__in=COMMUNITY_OF.values())}
-    for (cat_en, cat_be, cat_ru), entries in projects.items():
-        category = contest_services.create_category(
-            actor=actor, edition=edition, title_en=cat_en, title_be=cat_be, title_ru=cat_ru
+    categories = [
+        (
+            contest_services.create_category(
+                actor=actor, edition=edition, title_en=cat_en, title_be=cat_be, title_ru=cat_ru
+            ),
+            entries,
         )
+        for (cat_en, cat_be, cat_ru), entries in projects.items()
+    ]
+    # New editions are drafts; the organisers publish this one before its call for projects opens.
+    contest_services.publish_edition(actor=actor, edition=edition, now=stages[K.CALL][0])
+    for category, entries in categories:
         for title, summary, place in entries:
             project = contest_services.create_draft(
                 user=submitter, category=category, title=title, summary=summary, now=call_time

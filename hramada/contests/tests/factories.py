@@ -25,6 +25,8 @@ class EditionFactory(factory.django.DjangoModelFactory):
     year = 2015
     title = factory.Sequence(lambda n: f"Edition {n}, 2015")
     title_en = factory.SelfAttribute("title")
+    # Published, as most tests need a public edition; ``published_at=None`` for a draft.
+    published_at = factory.LazyFunction(timezone.now)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -135,7 +135,13 @@ def edition_new(request, contest):
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("Edition created. Now add its categories and stages."))
+            messages.success(
+                request,
+                _(
+                    "Edition created. It is a draft that only the organisers see: add its categories "
+                    "and stages, then publish it."
+                ),
+            )
             return _redirect("edition_manage", edition)
     return render(request, "contests/manage/edition_form.html", {"contest": contest, "form": form})
 
@@ -167,6 +173,25 @@ def edition_overview(request, contest, edition):
         "overview",
         statuses=selectors.status_counts(edition),
         now=timezone.now(),
+    )
+
+
+@login_required
+def edition_publish(request, contest, edition):
+    """What publishing checks and what it changes; publishing is a POST from this page."""
+    edition = _edition_for(request, contest, edition)
+    now = timezone.now()
+    if request.method == "POST":
+        try:
+            services.publish_edition(actor=request.user, edition=edition, now=now)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The edition is published: everyone can see it now."))
+            return _redirect("edition_manage", edition)
+    problems, warnings = selectors.publication_checks(edition, now)
+    return _render(
+        request, "contests/manage/publish.html", edition, "overview", problems=problems, warnings=warnings
     )
 
 

@@ -17,14 +17,30 @@ def contest_list(request):
     return render(request, "contests/public/list.html", {"editions": selectors.public_editions()})
 
 
+def _visible_edition(request, contest, edition, now, **kwargs):
+    """The edition if it is published, or a draft shown to its organisers as a preview; else 404."""
+    found = selectors.edition_page(contest, edition, now, drafts=True, **kwargs)
+    if found is None or (
+        found.published_at is None
+        and not request.user.has_perm("contests.manage_contest", found.contest.organisation)
+    ):
+        raise Http404
+    return found
+
+
+def _preview(response, edition):
+    if edition.published_at is None:
+        response["Cache-Control"] = "private, no-store"  # a draft: its organisers' preview only
+    return response
+
+
 @require_GET
 def edition_detail(request, contest, edition):
-    """Categories, the dated stages (current one marked) and eligible projects, with the vote if any."""
+    """Categories, the dated stages (current one marked) and eligible projects, with the vote if any;
+    a draft only for its organisers."""
     now = timezone.now()
-    found = selectors.edition_page(contest, edition, now, results=True)
-    if found is None:
-        raise Http404
-    return render(
+    found = _visible_edition(request, contest, edition, now, results=True)
+    response = render(
         request,
         "contests/public/edition.html",
         {
@@ -32,21 +48,23 @@ def edition_detail(request, contest, edition):
             "categories": selectors.projects_preview(found),
             "vote": selectors.edition_extension(request.user, found, now),
             "page_url": settings.SITE_URL + request.path,
-            "call_open": any(s.kind == "call" and s.is_open(now) for s in found.stages.all()),
+            "call_open": found.published_at is not None
+            and any(s.kind == "call" and s.is_open(now) for s in found.stages.all()),
         },
     )
+    return _preview(response, found)
 
 
 @require_GET
 def category_detail(request, contest, edition, category):
     """All eligible projects of one category, a page at a time, searchable by title."""
     now = timezone.now()
-    found = selectors.edition_page(contest, edition, now)
-    chosen = next((c for c in found.categories.all() if c.public_id == category), None) if found else None
+    found = _visible_edition(request, contest, edition, now)
+    chosen = next((c for c in found.categories.all() if c.public_id == category), None)
     if chosen is None:
         raise Http404
     query = request.GET.get("q", "").strip()[:100]
-    return render(
+    response = render(
         request,
         "contests/public/category.html",
         {
@@ -58,6 +76,7 @@ def category_detail(request, contest, edition, category):
             "page_url": settings.SITE_URL + request.path,
         },
     )
+    return _preview(response, found)
 
 
 @require_GET
