@@ -27,6 +27,18 @@ def register_nav_link(order: int, label, url_name: str) -> None:
     nav_links.sort(key=lambda item: item[0])
 
 
+# Links in the header for signed-in users who need them: (order, label, URL name, shown_to(user) -> bool).
+# The organiser pages for those who manage something (orgs), "My reviews" for reviewers (reviews).
+user_links: list[tuple[int, object, str, Callable]] = []
+
+
+def register_user_link(order: int, label, url_name: str, shown_to: Callable) -> None:
+    if any(existing == url_name for _o, _l, existing, _s in user_links):
+        return
+    user_links.append((order, label, url_name, shown_to))
+    user_links.sort(key=lambda item: item[0])
+
+
 # Jobs that `manage.py run_periodic` runs (every minute from a timer): (name, fn() -> number of things done).
 periodic_jobs: list[tuple[str, Callable[[], int]]] = []
 

@@ -1,5 +1,6 @@
 """Demo expert review, finalists, jury final, winners and a sponsor's prize for the 4th and 6th Social
-Weekend editions (made by ``demo.contests``), with their results published.
+Weekend editions (made by ``demo.contests``), with their results published; and the 7th edition's expert
+review, open, with projects for the demo expert to score.
 
 Call ``load(admin_user=..., orgs=...)`` after ``demo.contests.load`` (inside the same transaction).
 Idempotent: an edition that already has an expert review is left as it is.
@@ -253,6 +254,33 @@ def _edition(*, actor, edition, orgs, experts, jurors, rng):
     services.publish_results(actor=actor, edition=edition, now=stages["results"].starts_at)
 
 
+# The demo expert's open work: the expert review of the current (7th) edition started early, and three of
+# its projects assigned to expert@hramada.local, not yet scored.
+DEMO_EXPERT = "expert@hramada.local"
+DEMO_EXPERT_ITEMS = 3
+
+
+def _open_review(actor, edition) -> None:
+    """Start the expert review of the edition whose vote is open, closing when its expert stage ends,
+    and give the demo expert a few projects to score. Idempotent: once the review exists, nothing."""
+    expert_user = User.objects.filter(email=DEMO_EXPERT).first()
+    if expert_user is None or ReviewStage.objects.filter(edition=edition).exists():
+        return
+    stage = edition.stages.filter(kind="expert_review").first()
+    rubric = _rubric(actor, edition.contest.organisation, "Social Weekend: экспертная оценка", EXPERT_RUBRIC)
+    review = services.start_expert_review(
+        actor=actor,
+        edition=edition,
+        rubric=rubric,
+        reviews_per_item=1,
+        normalise=False,
+        closes_at=stage.ends_at if stage else None,
+    )
+    reviewer = review_services.add_reviewer(actor=actor, round=review.round, user=expert_user)
+    for item in review.round.items.order_by("title")[:DEMO_EXPERT_ITEMS]:
+        review_services.assign(actor=actor, round=review.round, reviewer=reviewer, item=item)
+
+
 @transaction.atomic
 def load(*, admin_user, orgs: dict) -> None:
     experts = _people(
@@ -269,3 +297,11 @@ def load(*, admin_user, orgs: dict) -> None:
         if edition is None or ReviewStage.objects.filter(edition=edition).exists():
             continue
         _edition(actor=admin_user, edition=edition, orgs=orgs, experts=experts, jurors=jurors, rng=rng)
+    current = (
+        Edition.objects.filter(contest__slug="social-weekend")
+        .exclude(year__in=EDITIONS)
+        .order_by("-year")
+        .first()
+    )
+    if current is not None:
+        _open_review(admin_user, current)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgsConfig(AppConfig):
@@ -9,7 +10,12 @@ class OrgsConfig(AppConfig):
 
     def ready(self):
         from hramada.core import personal_data
-        from hramada.core.registry import register_home_section, register_manage_section, register_nav_link
+        from hramada.core.registry import (
+            register_home_section,
+            register_manage_section,
+            register_nav_link,
+            register_user_link,
+        )
 
         from . import selectors, services
 
@@ -19,3 +25,11 @@ class OrgsConfig(AppConfig):
         register_home_section(60, selectors.home_section)
         register_manage_section(10, selectors.manage_section)
         register_nav_link(30, _("Organisations"), "orgs:list")
+        # Only for people who manage something: the organiser pages ask for two-factor authentication,
+        # which experts and plain members do not need (experts have "My reviews").
+        register_user_link(
+            10,
+            pgettext_lazy("menu link to the organiser pages", "Organiser"),
+            "core:manage",
+            selectors.manages_anything,
+        )

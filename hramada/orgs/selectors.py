@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from hramada.core.audit import entries_for_scope
 
-from .models import Invitation, Membership, Organisation
+from .models import Invitation, Membership, Organisation, Role
 
 
 def public_organisations(*, kind: str = "", q: str = ""):
@@ -21,6 +21,15 @@ def organisation_by_slug(slug: str, *, public_only: bool = True):
     if public_only:
         qs = qs.filter(is_public=True)
     return qs.filter(slug=slug).first()
+
+
+def manages_anything(user) -> bool:
+    """Platform staff, and owners and managers of an organisation: who the organiser pages are for."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(person__user=user, role__in=[Role.OWNER, Role.MANAGER]).exists()
 
 
 def memberships_for_user(user):

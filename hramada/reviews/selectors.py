@@ -194,6 +194,11 @@ def my_assignments(user, status: str | None = None):
     return qs.order_by("-status", "round__closes_at", "round_id", "item__title", "id")
 
 
+def has_assignments(user) -> bool:
+    """Whether the user was ever given something to review (the header then links "My reviews")."""
+    return user.is_authenticated and Assignment.objects.filter(reviewer__user=user).exists()
+
+
 def my_counts(user) -> dict:
     if not user.is_authenticated:
         return {"pending": 0, "done": 0}

@@ -124,3 +124,33 @@ class DemoTests(TestCase):
         project = edition.projects.get(title="Бренд и фестиваль агрогородка Ходосы")
         vote, receipt = voting_services.cast_vote(user=citizen, project=project)
         assert vote.pk and receipt
+
+    def test_every_demo_edition_is_published(self):
+        assert not Edition.objects.filter(published_at__isnull=True).exists()
+        page = self.client.get(reverse("contests:list")).content.decode()
+        for edition in Edition.objects.all():
+            assert edition.title in page
+
+    def test_the_expert_has_open_reviews_and_a_link_to_them(self):
+        from hramada.reviews.models import Assignment, AssignmentStatus
+
+        expert = User.objects.get(email="expert@hramada.local")
+        pending = Assignment.objects.filter(reviewer__user=expert, status=AssignmentStatus.PENDING)
+        assert pending.count() == 3
+        now = timezone.now()
+        for assignment in pending.select_related("round"):
+            assert assignment.round.closes_at > now and not assignment.round.opens_at
+            assert assignment.item.subject_key  # a project of the open 7th edition
+        self.client.force_login(expert)
+        page = self.client.get(reverse("core:home")).content.decode()
+        assert f'href="{reverse("reviews:my_reviews")}"' in page
+        assert f'href="{reverse("core:manage")}"' not in page, "experts manage nothing"
+        mine = self.client.get(reverse("reviews:my_reviews")).content.decode()
+        assert all(a.item.title in mine for a in pending.select_related("item"))
+
+    def test_loading_again_adds_nothing(self):
+        from hramada.reviews.models import Assignment
+
+        counts = (Edition.objects.count(), Assignment.objects.count(), Project.objects.count())
+        call_command("load_demo", stdout=io.StringIO())
+        assert (Edition.objects.count(), Assignment.objects.count(), Project.objects.count()) == counts
