@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import altcha
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.utils import timezone
 
 from hramada.core.hashing import keyed_hash
@@ -182,7 +182,7 @@ def _redis_cache():
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    backend = caches["default"]
+    backend = caches[DEFAULT_CACHE_ALIAS]
     return backend if isinstance(backend, RedisCache) else None
 
 
@@ -200,17 +200,23 @@ for i = n + 1, #KEYS do
 end
 return out
 """
-_scripts: dict[int, object] = {}
+_scripts: dict[object, object] = {}
 
 
 def _incr_and_read_script(backend):
-    """The script, bound to a client on the cache's write pool; made once per pool (Django's Redis
-    cache builds a new client object, a few hundred Python calls, for every operation)."""
-    pool = backend._cache._get_connection_pool(write=True)
-    script = _scripts.get(id(pool))
+    """The script on a redis-py client (the public ``redis.Redis``) of its own for the cache's server,
+    made once per process and server: Django's Redis cache builds a new client object, a few hundred
+    Python calls, for every operation, and offers no public way to run a script. The server is the
+    cache's configured ``LOCATION`` (``REDIS_URL``; the first server, which takes the writes, when
+    several are listed), and the keys are the cache's own (``backend.make_key``)."""
+    location = settings.CACHES[DEFAULT_CACHE_ALIAS]["LOCATION"]
+    key = location if isinstance(location, str) else tuple(location)
+    script = _scripts.get(key)
     if script is None:
-        client = backend._cache._client(connection_pool=pool)
-        script = _scripts[id(pool)] = client.register_script(_INCR_AND_READ_LUA)
+        import redis
+
+        primary = re.split("[;,]", location)[0] if isinstance(location, str) else location[0]
+        script = _scripts[key] = redis.Redis.from_url(primary).register_script(_INCR_AND_READ_LUA)
     return script
 
 

@@ -14,7 +14,6 @@ from datetime import UTC, timedelta
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 from hramada.contests.models import Project, Stage
@@ -212,21 +211,20 @@ def vote_stage(edition_id: int) -> Stage | None:
 
 # The vote path's lookup runs on every vote. Django's query compiler costs several thousand Python
 # calls for a query with five joins (more than the rest of the vote); this one is a single fixed
-# statement, built once per process from the models' own metadata, whose rows go through the same
-# field converters the ORM applies (aware datetimes on SQLite, for example). For a vote it also reads
-# the voter's verified addresses (``project.voter_emails``), which the vote's checks need.
+# statement, built once per process from the models' own metadata: the columns it reads are each
+# model's concrete fields, the columns it joins and filters on are looked up by field name. Its rows go
+# through the same field converters the ORM applies (aware datetimes on SQLite, for example) and become
+# instances through ``Model.from_db``, as the ORM's own rows do. For a vote it also reads the voter's
+# verified addresses (``project.voter_emails``), which the vote's checks need.
+# tests/test_raw_sql.py compares the statement with the models.
 _VOTE_TARGET_MODELS = ("project", "category", "edition", "contest", "stage", "rules")
 _vote_target_sql: dict[tuple, tuple] = {}
 
 
-def _vote_target_statement(connection, with_emails: bool):
-    key = (connection.alias, with_emails)
-    if key in _vote_target_sql:
-        return _vote_target_sql[key]
+def _vote_target_tables():
     from hramada.contests.models import Category, Contest, Edition
 
-    q = connection.ops.quote_name
-    tables = {
+    return {
         "project": (Project, "p"),
         "category": (Category, "c"),
         "edition": (Edition, "e"),
@@ -234,6 +232,14 @@ def _vote_target_statement(connection, with_emails: bool):
         "stage": (Stage, "s"),
         "rules": (VotingRules, "r"),
     }
+
+
+def _vote_target_statement(connection, with_emails: bool):
+    key = (connection.alias, with_emails)
+    if key in _vote_target_sql:
+        return _vote_target_sql[key]
+    q = connection.ops.quote_name
+    tables = _vote_target_tables()
     columns, parts = [], []
     for name in _VOTE_TARGET_MODELS:
         model, alias = tables[name]
@@ -246,11 +252,19 @@ def _vote_target_statement(connection, with_emails: bool):
             if found:
                 converters.append((fields.index(f), col, found))
         parts.append((model, [f.attname for f in fields], converters, fields.index(model._meta.pk)))
+
+    def column(name: str, field: str) -> str:
+        """``alias."column"`` of a field of one of the joined models, by the field's name."""
+        model, alias = tables[name]
+        return f"{alias}.{q(model._meta.get_field(field).column)}"
+
     if with_emails:
         aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+        address = EmailAddress._meta
         columns.append(
-            f"(SELECT {aggregate}(a.{q('email')}, ' ') FROM {q(EmailAddress._meta.db_table)} a"  # noqa: S608
-            f" WHERE a.{q('user_id')} = %s AND a.{q('verified')})"
+            f"(SELECT {aggregate}(a.{q(address.get_field('email').column)}, ' ')"  # noqa: S608
+            f" FROM {q(address.db_table)} a"
+            f" WHERE a.{q(address.get_field('user').column)} = %s AND a.{q(address.get_field('verified').column)})"
         )
     # Identifiers come from the models' metadata (quoted); the values are parameters.
     table = {name: q(model._meta.db_table) for name, (model, _alias) in tables.items()}
@@ -259,27 +273,17 @@ def _vote_target_statement(connection, with_emails: bool):
             "SELECT",
             ", ".join(columns),
             f"FROM {table['project']} p",
-            f"JOIN {table['category']} c ON c.{q('id')} = p.{q('category_id')}",
-            f"JOIN {table['edition']} e ON e.{q('id')} = p.{q('edition_id')}",
-            f"JOIN {table['contest']} k ON k.{q('id')} = e.{q('contest_id')}",
-            f"LEFT JOIN {table['stage']} s ON s.{q('edition_id')} = e.{q('id')} AND s.{q('kind')} = %s",
-            f"LEFT JOIN {table['rules']} r ON r.{q('stage_id')} = s.{q('id')}",
-            f"WHERE p.{q('public_id')} = %s AND p.{q('status')} = %s",
+            f"JOIN {table['category']} c ON {column('category', 'id')} = {column('project', 'category')}",
+            f"JOIN {table['edition']} e ON {column('edition', 'id')} = {column('project', 'edition')}",
+            f"JOIN {table['contest']} k ON {column('contest', 'id')} = {column('edition', 'contest')}",
+            f"LEFT JOIN {table['stage']} s ON {column('stage', 'edition')} = {column('edition', 'id')}"
+            f" AND {column('stage', 'kind')} = %s",
+            f"LEFT JOIN {table['rules']} r ON {column('rules', 'stage')} = {column('stage', 'id')}",
+            f"WHERE {column('project', 'public_id')} = %s AND {column('project', 'status')} = %s",
         ]
     )
     _vote_target_sql[key] = (sql, parts)
     return sql, parts
-
-
-def _loaded(model, alias: str, attnames, values):
-    """A model instance as ``Model.from_db`` makes it, without running ``__init__`` (and the
-    translation library's wrapper around it): the vote path builds six of these per vote."""
-    obj = model.__new__(model)
-    obj.__dict__.update(zip(attnames, values, strict=True))
-    state = obj._state = ModelState()
-    state.adding = False
-    state.db = alias
-    return obj
 
 
 def vote_target(public_id: str, voter=None) -> Project | None:
@@ -309,7 +313,7 @@ def vote_target(public_id: str, voter=None) -> Project | None:
         for i, col, found in converters:
             for convert in found:
                 values[i] = convert(values[i], col, connection)
-        objects[name] = _loaded(model, connection.alias, attnames, values)
+        objects[name] = model.from_db(connection.alias, attnames, values)
     project, edition, stage = objects["project"], objects["edition"], objects["stage"]
     if with_emails:
         project.voter_emails = (row[-1] or "").split()

@@ -9,6 +9,11 @@ implicit transaction, all or nothing, each constraint checked as before. SQLite 
 ``WITH``: there the same statements run one after another inside a transaction (``RETURNING``
 needs SQLite 3.35 or later; Debian 12 ships 3.40).
 
+The columns each statement names are kept in ``INSERT_COLUMNS`` (and ``core.audit.ROW_COLUMNS``), in
+the order of their parameters. ``tests/test_raw_sql.py`` compares the statements with the models:
+an INSERT names every concrete column but the id and no other, each of the type it was written for,
+so a model that gains, loses, renames or retypes a column fails the test before it breaks a vote.
+
 Whatever the database, the rules stay in the schema: the unique constraints on the vote (one per
 voter and project, one per slot) and on the challenge's nonce refuse a double or a replay, and the
 caller learns which from ``VoteRefused.replay``.
@@ -68,7 +73,7 @@ class AcceptedVote:
 _VOTE_ID = "{vote_id}"  # where a statement uses the new vote's id
 
 
-def _insert(connection, model, columns: list[str], values: list[str]) -> str:
+def _insert(connection, model, columns, values: list[str]) -> str:
     q = connection.ops.quote_name
     return (
         f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
@@ -76,10 +81,10 @@ def _insert(connection, model, columns: list[str], values: list[str]) -> str:
     )
 
 
-def _statements(connection) -> dict[str, str]:
-    """The statements with ``%s`` parameters (and ``{vote_id}`` where the vote's id goes)."""
-    q = connection.ops.quote_name
-    vote_columns = [
+# Every column but the id, in the order ``record_vote`` passes the values.
+INSERT_COLUMNS = {
+    UsedChallenge: ("nonce", "expires_at"),
+    Vote: (
         "stage_id",
         "project_id",
         "category_id",
@@ -88,9 +93,13 @@ def _statements(connection) -> dict[str, str]:
         "limit",
         "receipt_hash",
         "created_at",
+        "withdrawn_at",
+        "annulled_at",
         "annul_reason",
-    ]
-    log_columns = [
+        "annulled_by_id",
+    ),
+    ProjectHourCount: ("stage_id", "project_id", "hour", "votes"),
+    VoteLog: (
         "public_id",
         "created_at",
         "updated_at",
@@ -105,18 +114,31 @@ def _statements(connection) -> dict[str, str]:
         "via_code",
         "at",
         "vote_id",
-    ]
+    ),
+    AuditEntry: audit.ROW_COLUMNS,
+}
+HOUR_KEY = ("stage", "project", "hour")  # ProjectHourCount's unique constraint: the ON CONFLICT target
+
+
+def _statements(connection) -> dict[str, str]:
+    """The statements with ``%s`` parameters (and ``{vote_id}`` where the vote's id goes)."""
+    q = connection.ops.quote_name
     hours = q(ProjectHourCount._meta.db_table)
     project = q(Project._meta.db_table)
+    count, pk = (q(Project._meta.get_field(name).column) for name in ("vote_count", "id"))
+    # The hour's row is found by the unique constraint on (stage, project, hour).
+    conflict = ", ".join(q(ProjectHourCount._meta.get_field(name).column) for name in HOUR_KEY)
+    votes = q(ProjectHourCount._meta.get_field("votes").column)
+    log_columns = INSERT_COLUMNS[VoteLog]
     return {
-        "challenge": _insert(connection, UsedChallenge, ["nonce", "expires_at"], ["%s", "%s"]),
-        "vote": _insert(connection, Vote, vote_columns, ["%s"] * len(vote_columns)) + f" RETURNING {q('id')}",
-        "counter": f"UPDATE {project} SET {q('vote_count')} = {q('vote_count')} + %s WHERE {q('id')} = %s",
-        "hour": _insert(connection, ProjectHourCount, ["stage_id", "project_id", "hour", "votes"], ["%s"] * 4)
-        + f" ON CONFLICT ({q('stage_id')}, {q('project_id')}, {q('hour')})"
-        f" DO UPDATE SET {q('votes')} = {hours}.{q('votes')} + %s",
+        "challenge": _insert(connection, UsedChallenge, INSERT_COLUMNS[UsedChallenge], ["%s", "%s"]),
+        "vote": _insert(connection, Vote, INSERT_COLUMNS[Vote], ["%s"] * len(INSERT_COLUMNS[Vote]))
+        + f" RETURNING {q('id')}",
+        "counter": f"UPDATE {project} SET {count} = {count} + %s WHERE {pk} = %s",
+        "hour": _insert(connection, ProjectHourCount, INSERT_COLUMNS[ProjectHourCount], ["%s"] * 4)
+        + f" ON CONFLICT ({conflict}) DO UPDATE SET {votes} = {hours}.{votes} + %s",
         "log": _insert(connection, VoteLog, log_columns, ["%s"] * (len(log_columns) - 1) + [_VOTE_ID]),
-        "audit": _insert(connection, AuditEntry, list(audit.ROW_COLUMNS), ["%s"] * len(audit.ROW_COLUMNS)),
+        "audit": _insert(connection, AuditEntry, INSERT_COLUMNS[AuditEntry], ["%s"] * len(audit.ROW_COLUMNS)),
     }
 
 
@@ -171,7 +193,10 @@ def record_vote(vote: AcceptedVote, *, using: str = "default") -> int:
         vote.limit,
         vote.receipt_hash,
         at,
-        "",
+        None,  # withdrawn_at
+        None,  # annulled_at
+        "",  # annul_reason
+        None,  # annulled_by_id
     ]
     counter_params = [1, vote.project_id]
     hour_params = _hour_params(connection, vote.stage_id, vote.project_id, vote.hour, 1)
