@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
-    "hramada.core.middleware.StaffTwoFactorMiddleware",
+    "hramada.core.twofactor.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "hramada.urls"
@@ -111,6 +111,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A request waits at most this long for a row lock, and a statement runs at most this long: a
+    # stuck lock becomes a "busy, try again" answer (503, core.views.errors) instead of a hung
+    # worker. 0 turns a limit off (for example for a long migration: DB_STATEMENT_TIMEOUT_MS=0).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={env.int('DB_LOCK_TIMEOUT_MS', default=5000)}"
+        f" -c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}"
+    )
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
         "TEST_DATABASE_NAME", default="test_hramada"
     )
@@ -265,6 +272,9 @@ SITE_NAME = _("Hramada")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # URL prefixes of organiser and staff pages; reaching them needs two-factor authentication.
 STAFF_PATH_PREFIXES = ("/manage/", "/admin/")
+# Pages with personal data: answered with ``Cache-Control: no-store`` (organiser pages, expert
+# reviews, one's profile and data download, login and two-factor pages with recovery codes).
+PRIVATE_PATH_PREFIXES = (*STAFF_PATH_PREFIXES, "/reviews/", "/me/", "/accounts/")
 
 LOGGING = {
     "version": 1,

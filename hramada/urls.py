@@ -6,8 +6,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from hramada.core.views import public as core_public
+from hramada.people.views import mfa as mfa_views
+
+# 500 becomes "503, busy, try again" when the database is unreachable or gave up on a lock.
+handler500 = "hramada.core.views.errors.server_error"
 
 admin.site.site_header = "Hramada"
+# The admin's own login form would sign a staff account in with its password alone and without the
+# site's rate limits: it sends everyone to the site's login (allauth) instead.
+admin.site.login = core_public.admin_login
 
 urlpatterns = [
     path("healthz", core_public.healthz, name="healthz"),
@@ -23,6 +30,9 @@ urlpatterns += i18n_patterns(
     # busiest request of a contest (bench/vote.py). Its patterns overlap no other app's.
     path("", include("hramada.voting.urls")),
     path("", include("hramada.core.urls")),
+    # Before allauth's own: the set-up pages that keep the page the person was going to.
+    path("accounts/2fa/totp/activate/", mfa_views.activate_totp, name="mfa_activate_totp"),
+    path("accounts/2fa/recovery-codes/", mfa_views.view_recovery_codes, name="mfa_view_recovery_codes"),
     path("accounts/", include("allauth.urls")),
     path("", include("hramada.people.urls")),
     path("", include("hramada.places.urls")),

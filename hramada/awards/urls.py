@@ -4,8 +4,8 @@ from .views import manage, public
 
 app_name = "awards"
 
-M = "manage/contests/<slug:contest>/<str:edition>/awards/"
-P = "contests/<slug:contest>/<str:edition>/results/"
+M = "manage/contests/<slug:contest>/<pid:edition>/awards/"
+P = "contests/<slug:contest>/<pid:edition>/results/"
 
 urlpatterns = [
     path(P, public.results, name="results"),
@@ -16,11 +16,11 @@ urlpatterns = [
     path(M + "jury/", manage.start_jury, name="start_jury"),
     path(M + "rule/", manage.rule, name="rule"),
     path(M + "finalists/", manage.finalists, name="finalists"),
-    path(M + "finalists/<str:category>/confirm/", manage.confirm_finalists, name="confirm_finalists"),
-    path(M + "finalists/<str:category>/undo/", manage.undo_finalists, name="undo_finalists"),
+    path(M + "finalists/<pid:category>/confirm/", manage.confirm_finalists, name="confirm_finalists"),
+    path(M + "finalists/<pid:category>/undo/", manage.undo_finalists, name="undo_finalists"),
     path(M + "prizes/", manage.awards, name="awards"),
-    path(M + "prizes/<str:award>/winner/", manage.decide_winner, name="decide_winner"),
-    path(M + "pledges/<str:pledge>/<str:decision>/", manage.decide_pledge, name="decide_pledge"),
+    path(M + "prizes/<pid:award>/winner/", manage.decide_winner, name="decide_winner"),
+    path(M + "pledges/<pid:pledge>/<str:decision>/", manage.decide_pledge, name="decide_pledge"),
     path(M + "publish/", manage.publish, name="publish"),
     path("manage/organisations/<slug:slug>/pledges/", manage.sponsor_pledges, name="sponsor_pledges"),
 ]

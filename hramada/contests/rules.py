@@ -1,6 +1,6 @@
 import rules
 
-from hramada.core.middleware import has_totp
+from hramada.core.twofactor import passed_two_factor
 from hramada.orgs.rules import is_manager, is_platform_staff
 from hramada.questions.registry import register_answer_owner
 
@@ -30,7 +30,8 @@ def is_project_organiser(user, project: Project) -> bool:
     organiser pages require: the files of projects not yet public are as private as those pages."""
     if not user.is_authenticated:
         return False
-    return user.has_perm("contests.manage_contest", project.edition.contest.organisation) and has_totp(user)
+    organisation = project.edition.contest.organisation
+    return user.has_perm("contests.manage_contest", organisation) and passed_two_factor(user)
 
 
 # The object is the project: its cover image and PDF documents.

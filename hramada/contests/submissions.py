@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hramada.core import audit
+from hramada.core import audit, pdf
 from hramada.core.errors import DomainError
 from hramada.core.images import validate_image
 from hramada.core.tasks import enqueue_on_commit
@@ -27,7 +27,6 @@ from .storage import delete_stored
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_MB = 10
 MAX_TEAM = 10
-PDF_MAGIC = b"%PDF-"
 # How long a co-author's invitation link works, from when it was (last) sent.
 INVITATION_VALID_DAYS = 14
 
@@ -266,14 +265,19 @@ def remove_cover(*, user, project: Project, now=None) -> Project:
 
 
 def check_pdf(upload) -> None:
-    """Refuse anything but a PDF (sniffed from its first bytes, never the name) up to the size limit."""
+    """Refuse anything but a readable PDF without scripts (parsed, never judged by its name) up to the
+    size limit."""
     if upload.size > MAX_ATTACHMENT_MB * 1024 * 1024:
         raise DomainError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_ATTACHMENT_MB}, field="file")
     upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
+    head = upload.read(len(pdf.PDF_MAGIC))
     upload.seek(0)
-    if head != PDF_MAGIC:
+    if head != pdf.PDF_MAGIC:
         raise DomainError(_("Only PDF files can be attached."), field="file")
+    try:
+        pdf.check_pdf(upload)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field="file") from None
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import models
 from django.http import FileResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.deconstruct import deconstructible
 
 
@@ -146,8 +146,9 @@ def send_stored(name: str, *, content_type: str, filename: str, as_attachment: b
     if public_max_age:
         patch_cache_control(response, public=True, max_age=public_max_age)
     else:
-        # Only this browser may keep it, and must ask again (the file may have been replaced or hidden).
-        patch_cache_control(response, private=True, no_cache=True)
+        # Nothing may keep it, not even this browser's cache on a shared computer: the file may
+        # have been replaced or hidden, and it is personal.
+        add_never_cache_headers(response)
     return response
 
 

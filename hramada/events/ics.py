@@ -1,20 +1,28 @@
 """iCalendar (RFC 5545) text for events and sessions, written by hand: it is a small, stable format."""
 
+import re
 from datetime import UTC
 
 from django.conf import settings
 from django.utils import timezone
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
 
 def _escape(text: str) -> str:
-    return (
+    """RFC 5545 TEXT: backslash, semicolon and comma escaped, every line break (CRLF, LF or a bare CR)
+    written as ``\\n``, other control characters dropped; no organiser's text can start a new line
+    (a property or a component of its own) in the file."""
+    text = (
         str(text)
         .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
         .replace("\n", "\\n")
+        .replace("\r", "\\n")
     )
+    return _CONTROL.sub("", text)
 
 
 def _fold(line: str) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hramada.core import audit
-from hramada.core.errors import DomainError
+from hramada.core.errors import DomainError, violated_constraint
 from hramada.core.translated import LANGS, set_translated
 
 from .capacity import _free_place, _lock, _require_manager, _save_keeping_counters, _take_place
@@ -66,8 +66,15 @@ def signup_session(*, session: Session, person, actor=None) -> SessionSignup:
                 scope=event.organisation,
                 data={"status": status},
             )
-    except IntegrityError:
-        raise DomainError(_("You are already signed up for this session.")) from None
+    except IntegrityError as exc:
+        constraint = violated_constraint(exc, SessionSignup, Session)
+        if constraint == "one_active_signup_per_session":
+            raise DomainError(_("You are already signed up for this session.")) from None
+        if constraint == "session_not_overbooked":
+            raise DomainError(_("The last seat was taken a moment ago. Please reload the page.")) from None
+        raise DomainError(
+            _("The sign-up could not be saved. Nothing was changed; please try again.")
+        ) from None
     return signup
 
 

@@ -8,6 +8,7 @@ path measured by ``bench/register.py``: keep it free of extra queries. (Split fr
 re-exports these names.)
 """
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hramada.core import audit
-from hramada.core.errors import DomainError
+from hramada.core.errors import DomainError, violated_constraint
 from hramada.core.tasks import enqueue_on_commit
 from hramada.orgs.models import Organisation
 from hramada.questions.services import save_response
@@ -37,6 +38,7 @@ from .models import (
 from .programme import _release_signup
 
 S = RegistrationStatus
+logger = logging.getLogger(__name__)
 
 
 def registration_open(event, now=None) -> bool:
@@ -98,9 +100,20 @@ def register(
                     data={"status": status, "staff_entry": True},
                 )
             enqueue_on_commit(tasks.send_registration_email, registration.pk)
-    except IntegrityError:
-        raise DomainError(_("%(name)s is already registered for this event.") % {"name": person}) from None
+    except IntegrityError as exc:
+        raise _registration_refused(exc, person) from None
     return registration
+
+
+def _registration_refused(error, person) -> DomainError:
+    """Each constraint its own message: only the one-registration rule means "already registered"."""
+    constraint = violated_constraint(error, Registration, Event)
+    if constraint == "one_active_registration_per_event":
+        return DomainError(_("%(name)s is already registered for this event.") % {"name": person})
+    if constraint == "event_not_overbooked":
+        return DomainError(_("The last place was taken a moment ago. Please reload the page and try again."))
+    logger.error("Registration refused by the database (constraint %s): %s", constraint, error)
+    return DomainError(_("The registration could not be saved. Nothing was changed; please try again."))
 
 
 @transaction.atomic

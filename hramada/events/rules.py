@@ -1,6 +1,6 @@
 import rules
 
-from hramada.core.middleware import has_totp
+from hramada.core.twofactor import passed_two_factor
 from hramada.orgs.rules import is_manager, is_platform_staff
 from hramada.questions.registry import register_answer_owner
 
@@ -26,7 +26,7 @@ def organises_registration_event(user, registration) -> bool:
     """The event's organisers (or platform staff) with two-factor, as the organiser pages require."""
     if not user.is_authenticated:
         return False
-    return rules.has_perm("events.manage_event", user, registration.event) and has_totp(user)
+    return rules.has_perm("events.manage_event", user, registration.event) and passed_two_factor(user)
 
 
 # The object is a registration: the files uploaded with its registration form or feedback survey.

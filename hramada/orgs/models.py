@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hramada.core.models import BaseModel
+from hramada.core.storage import RandomName
 
 
 class Organisation(BaseModel):
@@ -35,7 +36,7 @@ class Organisation(BaseModel):
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to=RandomName("logos"), blank=True)
     is_public = models.BooleanField(_("shown publicly"), default=True)
 
     class Meta:

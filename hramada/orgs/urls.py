@@ -6,7 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("organisations/", public.organisation_list, name="list"),
     path("organisations/<slug:slug>/", public.organisation_detail, name="detail"),
-    path("invitations/<str:token>/", manage.accept_invitation, name="accept_invitation"),
+    path("invitations/<token:token>/", manage.accept_invitation, name="accept_invitation"),
     path("manage/organisations/<slug:slug>/", manage.edit, name="edit"),
     path("manage/organisations/<slug:slug>/members/", manage.members, name="members"),
     path(
@@ -15,7 +15,7 @@ urlpatterns = [
         name="member_role",
     ),
     path(
-        "manage/organisations/<slug:slug>/invitations/<str:public_id>/revoke/",
+        "manage/organisations/<slug:slug>/invitations/<pid:public_id>/revoke/",
         manage.invitation_revoke,
         name="invitation_revoke",
     ),

@@ -1,4 +1,8 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from disposable_email_domains import blocklist as _disposable_domains
 from django import forms
 from django.utils.translation import gettext as _
@@ -24,6 +28,21 @@ class AccountAdapter(DefaultAccountAdapter):
                 )
             )
         return super().clean_email(email)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Not again within the reauthentication timeout of logging in.
+
+        allauth counts only explicit re-entries of the password as recent, so an organiser who had
+        just logged in was asked for the password again on the two-factor set-up page. A login (any
+        step of it: password, code, e-mailed link) within the same window is as fresh a proof.
+        """
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = self.request
+        if request is None or not request.user.is_authenticated:
+            return True
+        records = get_authentication_records(request, request.user)
+        return not (records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

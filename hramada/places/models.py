@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hramada.core.models import BaseModel
+from hramada.core.storage import RandomName
 
 
 class Country(models.Model):
@@ -130,7 +131,7 @@ class Community(BaseModel):
 
 class CommunityPhoto(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="communities/%Y/")
+    image = models.ImageField(_("photo"), upload_to=RandomName("communities"))
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 

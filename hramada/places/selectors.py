@@ -1,12 +1,37 @@
+import gettext
+from functools import cache
+
+import pycountry
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Community, Country, Region, Settlement
+from .regions_data import COUNTRY_NAMES
 
 # Extension point: higher apps add what happened in a community (events, projects, issues).
 # Each callable takes a community and returns {"title", "template", "items"} or None.
 community_sections: list = []
+
+
+@cache
+def _iso3166_translator(lang: str):
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]).gettext
+    except OSError:
+        return lambda text: text
+
+
+def country_name(code: str, lang: str | None = None) -> str:
+    """A country's name by its ISO 3166-1 code, in the active language (pycountry's translations)."""
+    code, lang = code.upper(), (lang or get_language() or "en")[:2]
+    if name := COUNTRY_NAMES.get(code, {}).get(lang):
+        return name
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return _iso3166_translator(lang)(country.name)
 
 
 def register_community_section(fn) -> None:

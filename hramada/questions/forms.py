@@ -8,15 +8,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from hramada.core.images import validate_image
+from hramada.core.pdf import PDF_MAGIC, check_pdf
 
 from .models import Question
 
-PDF_MAGIC = b"%PDF-"
 IMAGE_TYPES = {"jpg", "jpeg", "png", "webp"}
 
 
 def validate_upload(upload, question: Question):
-    """Check size and the type sniffed from the content (never the file name); images are re-encoded."""
+    """Check size and the type sniffed from the content (never the file name); PDFs are parsed and
+    images re-encoded. The file is stored under the extension of the type found, whatever the
+    uploader called it: a PDF named ``cv.html`` is kept as ``.pdf`` (and can be downloaded as one)."""
     allowed = {t.strip().lower() for t in question.file_types.split(",") if t.strip()}
     if upload.size > question.max_file_mb * 1024 * 1024:
         raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": question.max_file_mb})
@@ -26,6 +28,8 @@ def validate_upload(upload, question: Question):
     if head.startswith(PDF_MAGIC):
         if "pdf" not in allowed:
             raise ValidationError(_("PDF files are not accepted here."))
+        check_pdf(upload)
+        upload.name = f"{(upload.name or 'document').rsplit('.', 1)[0][:60] or 'document'}.pdf"
         return upload
     if allowed & IMAGE_TYPES:
         try:

@@ -1,14 +1,11 @@
 import rules
 
-from hramada.core.middleware import has_totp
+from hramada.core.twofactor import passed_two_factor
 from hramada.orgs.rules import is_platform_staff
 
 from .registry import answer_owners
 
-
-@rules.predicate
-def has_two_factor(user) -> bool:
-    return user.is_authenticated and has_totp(user)
+has_two_factor = rules.predicate(passed_two_factor)
 
 
 @rules.predicate

@@ -80,11 +80,24 @@ class RulesForm(forms.Form):
         ),
     )
 
+    phone_countries = forms.CharField(
+        label=_("Countries of the phone numbers"),
+        max_length=100,
+        initial="BY",
+        help_text=_(
+            "With the phone check: codes are sent only to mobile numbers of these countries. Two-letter "
+            "codes separated by commas, for example BY or BY, AM, MD."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         from .models import VotingRules
 
         super().__init__(*args, **kwargs)
         self.fields["show_counts"].choices = VotingRules.ShowCounts.choices
+
+    def clean_phone_countries(self):
+        return [code for code in self.cleaned_data["phone_countries"].replace(" ", ",").split(",") if code]
 
 
 class CodeBatchForm(forms.Form):

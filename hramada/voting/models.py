@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from hramada.core.models import BaseModel
 
 
+def country_codes(text: str) -> list[str]:
+    """The ISO codes stored as "BY,AM" (Belarus when none)."""
+    return [code for code in (text or "").split(",") if code] or ["BY"]
+
+
 class VotingRules(BaseModel):
     """The published rules of one public-vote stage; frozen (and fingerprinted) once voting opens."""
 
@@ -16,7 +21,7 @@ class VotingRules(BaseModel):
 
     # Version of the published rules document. Version 1 documents (frozen before the fields of
     # version 2 existed) keep their exact shape, so their stored fingerprints still reproduce.
-    format_version = models.PositiveSmallIntegerField(_("rules format"), default=2, editable=False)
+    format_version = models.PositiveSmallIntegerField(_("rules format"), default=3, editable=False)
 
     stage = models.OneToOneField(
         "contests.Stage", on_delete=models.CASCADE, related_name="voting_rules", verbose_name=_("stage")
@@ -42,6 +47,14 @@ class VotingRules(BaseModel):
         default=False,
         help_text=_("Voters with an account also confirm a phone number: one number, one voter."),
     )
+    phone_countries = models.CharField(
+        _("countries of the phone numbers"),
+        max_length=100,
+        default="BY",
+        help_text=_(
+            "With the phone check: the mobile numbers of these countries (ISO codes) may confirm voters."
+        ),
+    )
     frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True)
     fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
 
@@ -61,6 +74,16 @@ class VotingRules(BaseModel):
 
     def __str__(self):
         return f"{self.stage} ({self.fingerprint[:12] or '-'})"
+
+    @property
+    def phone_country_list(self) -> list[str]:
+        return country_codes(self.phone_countries)
+
+    @property
+    def phone_country_names(self) -> str:
+        from hramada.places.selectors import country_name
+
+        return ", ".join(country_name(code) for code in self.phone_country_list)
 
 
 class Vote(models.Model):

@@ -64,7 +64,28 @@ def _locked_rules(stage: Stage) -> VotingRules:
     return rules
 
 
-RULE_FIELDS = ("votes_per_category", "show_counts", "count_delay_hours", "allow_codes", "require_phone")
+RULE_FIELDS = (
+    "votes_per_category",
+    "show_counts",
+    "count_delay_hours",
+    "allow_codes",
+    "require_phone",
+    "phone_countries",
+)
+
+
+def _phone_countries(codes: list[str]) -> list[str]:
+    import phonenumbers
+
+    codes = list(dict.fromkeys(code.strip().upper() for code in codes if code.strip()))
+    unknown = [code for code in codes if code not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown or not 1 <= len(codes) <= 10:
+        raise DomainError(
+            _("Give one to ten two-letter country codes, for example BY, AM, MD (not known: %(codes)s).")
+            % {"codes": ", ".join(unknown) or "-"},
+            field="phone_countries",
+        )
+    return codes
 
 
 @transaction.atomic
@@ -77,6 +98,7 @@ def update_rules(
     count_delay_hours: int | None = None,
     allow_codes: bool | None = None,
     require_phone: bool | None = None,
+    phone_countries: list[str] | None = None,
     now=None,
 ) -> VotingRules:
     """Organisers set the rules of a public vote; once voting has opened (or the rules were frozen) they cannot change."""
@@ -114,6 +136,8 @@ def update_rules(
         rules.allow_codes = bool(allow_codes)
     if require_phone is not None:
         rules.require_phone = bool(require_phone)
+    if phone_countries is not None:
+        rules.phone_countries = ",".join(_phone_countries(phone_countries))
     rules.fingerprint = rules_fingerprint(rules)
     rules.save()
     audit.record(

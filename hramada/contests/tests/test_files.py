@@ -21,7 +21,7 @@ from hramada.contests import services, submissions
 from hramada.contests.models import Project, ProjectAttachment
 from hramada.contests.storage import private_root
 from hramada.core.storage import check_private_root
-from hramada.core.tests.helpers import login_staff
+from hramada.core.tests.helpers import login_staff, minimal_pdf
 from hramada.orgs.models import Membership, Role
 from hramada.orgs.tests.factories import member_of
 from hramada.people.tests.factories import UserFactory
@@ -33,7 +33,7 @@ from .factories import CategoryFactory, EditionFactory, ProjectFactory, open_cal
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 def jpeg():

@@ -15,6 +15,7 @@ from hramada.contests import registry, services, submissions
 from hramada.contests.models import Project, ProjectMember, Stage
 from hramada.core.errors import DomainError
 from hramada.core.models import AuditEntry
+from hramada.core.tests.helpers import minimal_pdf
 from hramada.orgs.models import Membership, Role
 from hramada.people.tests.factories import UserFactory
 from hramada.places.tests.factories import SettlementFactory
@@ -77,7 +78,7 @@ def jpeg_with_gps():
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 # --- Organiser set-up: stages and the guard hook ------------------------------------------------------
@@ -212,6 +213,14 @@ def test_png_renamed_pdf_is_refused_and_a_real_pdf_is_kept(draft, lead):
     assert attachment.name == "plan.pdf" and attachment.size == len(PDF)
     assert attachment.file.read().startswith(b"%PDF-")
     assert "plan" not in attachment.file.name  # stored under a random name
+
+
+def test_a_pdf_with_a_script_is_refused(draft, lead):
+    script = minimal_pdf(catalog="/OpenAction 4 0 R", objects=("<< /S /JavaScript /JS (app.alert(1)) >>",))
+    with pytest.raises(DomainError, match="contains scripts or actions") as refused:
+        submissions.add_attachment(user=lead, project=draft, upload=SimpleUploadedFile("plan.pdf", script))
+    assert refused.value.field == "file"
+    assert not draft.attachments.exists()
 
 
 def test_too_large_files_are_refused(draft, lead, settings, monkeypatch):

@@ -10,6 +10,7 @@ from PIL import Image
 
 from hramada.contests import submissions
 from hramada.contests.models import Project
+from hramada.core.tests.helpers import minimal_pdf
 from hramada.people.tests.factories import UserFactory
 from hramada.places.tests.factories import SettlementFactory
 
@@ -17,7 +18,7 @@ from .factories import CategoryFactory, EditionFactory, open_call
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 @pytest.fixture

@@ -1,6 +1,11 @@
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from hramada.core.registry import home_sections
 
@@ -19,3 +24,16 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def admin_login(request, extra_context=None):
+    """Django admin's login page: the site's login (rate limits, two-factor) instead of the admin's form.
+
+    A signed-in user who still lands here is not platform staff (the two-factor middleware has
+    already asked staff for their code): 403, not a loop back to the login page.
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from hramada.core.tests.helpers import login_staff
+from hramada.core.tests.helpers import login_staff, minimal_pdf
 from hramada.events import services
 from hramada.events.models import Registration
 from hramada.orgs.models import Role
@@ -21,7 +21,7 @@ from .factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 def body(response) -> bytes:

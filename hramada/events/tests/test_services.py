@@ -122,6 +122,36 @@ def test_approval_event_waits_for_organisers_who_cannot_overfill(organiser):
     assert statuses(event) == [S.CONFIRMED, S.REJECTED]
 
 
+def test_each_refusal_of_the_database_has_its_own_message(event, monkeypatch):
+    """Only the one-active-registration constraint means "already registered"; a full event (its
+    check constraint) or any other refusal says what happened, and nothing is saved."""
+    from django.db import connection
+
+    from hramada.events import registrations
+
+    def take_place_without_looking(model, pk):  # the counter's guard removed: the constraint refuses
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {model._meta.db_table} SET confirmed_count = confirmed_count + 1 WHERE id = %s",
+                [pk],  # noqa: S608
+            )
+        return True
+
+    for _ in range(2):
+        services.register(event=event, person=UserFactory().person)
+    monkeypatch.setattr(registrations, "_take_place", take_place_without_looking)
+    with pytest.raises(DomainError, match="last place was taken a moment ago"):
+        services.register(event=event, person=UserFactory().person)
+    monkeypatch.undo()
+
+    taken = event.registrations.first().ticket_code
+    monkeypatch.setattr(registrations, "_new_ticket_code", lambda: taken)  # a (most unlikely) clash
+    with pytest.raises(DomainError, match="could not be saved") as refused:
+        services.register(event=event, person=UserFactory().person)
+    assert "already registered" not in refused.value.message
+    assert event.registrations.count() == 2
+
+
 def test_invitation_only_events_take_registrations_from_organisers_only(organiser):
     event = EventFactory(registration_mode=Event.Mode.INVITATION)
     Membership.objects.create(organisation=event.organisation, person=organiser.person, role=Role.OWNER)

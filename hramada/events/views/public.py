@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hramada.core.errors import DomainError
@@ -227,6 +228,7 @@ def accept_offer(request, slug):
     return redirect("events:ticket", event.slug, registration.ticket_code)
 
 
+@never_cache
 def ticket(request, slug, code):
     """The ticket is its unguessable code: whoever holds the link (the e-mail) can show the QR code."""
     registration = get_object_or_404(
@@ -319,6 +321,7 @@ def session_leave(request, slug, session_id):
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def my_programme(request, slug):
@@ -358,6 +361,7 @@ def event_calendar(request, slug):
     return _ics(selectors.event_ics(event), f"{event.slug}.ics")
 
 
+@never_cache
 @require_GET
 def person_feed(request, person_id, token):
     """A personal calendar feed for calendar apps (no session cookie): the token in the address is the key."""

@@ -6,7 +6,7 @@ from django.urls import reverse
 from PIL import Image
 
 from hramada.core.models import AuditEntry
-from hramada.core.tests.helpers import enrol_totp
+from hramada.core.tests.helpers import login_staff
 from hramada.orgs.models import Membership, Role
 from hramada.people.tests.factories import UserFactory
 
@@ -20,8 +20,9 @@ def login_as(client, org, role, *, totp=True):
     if role:
         Membership.objects.create(organisation=org, person=user.person, role=role)
     if totp:
-        enrol_totp(user)
-    client.force_login(user)
+        login_staff(client, user)
+    else:
+        client.force_login(user)
     return user
 
 
@@ -89,6 +90,7 @@ def test_owner_edits_organisation_with_logo_stripped_of_metadata(client):
     org.refresh_from_db()
     assert org.description_en == "We work in the regions." and org.website == "https://oeec.example.org"
     assert org.logo.name.endswith(".jpg")  # named by its real type, not the uploaded name
+    assert "logo" not in org.logo.name.removeprefix("logos/")  # and by a random name
     stored = Image.open(org.logo.path)
     assert stored.format == "JPEG" and not stored.getexif()
     entry = AuditEntry.objects.get(action="orgs.organisation.updated")

@@ -103,10 +103,9 @@ def test_settlement_search_matches_any_language_and_needs_two_letters():
 
 
 def test_changes_on_the_admin_site_are_audited(client, admin_user):
-    from hramada.core.tests.helpers import enrol_totp
+    from hramada.core.tests.helpers import login_staff
 
-    enrol_totp(admin_user)
-    client.force_login(admin_user)
+    login_staff(client, admin_user)
     region = RegionFactory()
     response = client.post(
         "/admin/places/district/add/",

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from hramada.core.storage import check_private_root, private_root
-from hramada.core.tests.helpers import login_staff
+from hramada.core.tests.helpers import login_staff, minimal_pdf
 from hramada.people.tests.factories import UserFactory
 from hramada.questions import services
 from hramada.questions.models import Answer, Question
@@ -22,7 +22,7 @@ from .factories import FormFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 def body(response) -> bytes:

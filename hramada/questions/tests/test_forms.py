@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from hramada.core.tests.helpers import minimal_pdf
 from hramada.questions.forms import AnswersForm, field_name
 from hramada.questions.models import Question
 
@@ -61,13 +62,58 @@ def file_question(types="pdf,jpg,png"):
     )
 
 
-def test_pdf_is_recognised_by_its_content_not_its_name():
+@pytest.mark.parametrize("name", ["scan.bin", "cv.html", "letter"])
+def test_pdf_is_recognised_by_its_content_and_kept_as_a_pdf(name):
+    """Whatever the uploader called it, a PDF is stored under ``.pdf`` (a ``.html`` name would make the
+    download view refuse it for ever)."""
     definition, question = file_question()
-    pdf = SimpleUploadedFile(
-        "scan.bin", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF", content_type="application/octet-stream"
-    )
+    pdf = SimpleUploadedFile(name, minimal_pdf(), content_type="application/octet-stream")
     form = answers_form(definition, files={field_name(question): pdf})
     assert form.is_valid(), form.errors
+    assert form.cleaned_data[field_name(question)].name.endswith(".pdf")
+
+
+@pytest.mark.parametrize(
+    "active",
+    [
+        {"catalog": "/OpenAction 4 0 R", "objects": ("<< /S /JavaScript /JS (app.alert(1)) >>",)},
+        {
+            "catalog": "/Names << /JavaScript 4 0 R >>",
+            "objects": ("<< /Names [(a) 5 0 R] >>", "<< /S /JavaScript /JS (x) >>"),
+        },
+        {"page": "/AA << /O 4 0 R >>", "objects": ("<< /S /JavaScript /JS (x) >>",)},
+        {
+            "page": "/Annots [4 0 R]",
+            "objects": (
+                "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Launch /F (calc.exe) >> >>",
+            ),
+        },
+    ],
+    ids=["open-action", "names-tree", "page-action", "launch-link"],
+)
+def test_pdfs_with_scripts_or_automatic_actions_are_refused(active):
+    definition, question = file_question()
+    upload = SimpleUploadedFile("cv.pdf", minimal_pdf(**active), content_type="application/pdf")
+    form = answers_form(definition, files={field_name(question): upload})
+    assert "contains scripts or actions" in form.errors[field_name(question)][0]
+
+
+def test_damaged_and_password_protected_pdfs_are_refused_with_a_reason():
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    definition, question = file_question()
+    damaged = SimpleUploadedFile("a.pdf", b"%PDF-1.4 tiny", content_type="application/pdf")
+    form = answers_form(definition, files={field_name(question): damaged})
+    assert "damaged" in form.errors[field_name(question)][0]
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(minimal_pdf())))
+    writer.encrypt("secret")
+    locked = io.BytesIO()
+    writer.write(locked)
+    upload = SimpleUploadedFile("a.pdf", locked.getvalue(), content_type="application/pdf")
+    form = answers_form(definition, files={field_name(question): upload})
+    assert "protected by a password" in form.errors[field_name(question)][0]
 
 
 def test_a_pdf_name_on_a_text_file_is_refused():
@@ -80,7 +126,7 @@ def test_a_pdf_name_on_a_text_file_is_refused():
 
 def test_pdf_refused_where_only_images_are_allowed_and_size_is_checked():
     definition, question = file_question(types="jpg,png")
-    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 tiny", content_type="application/pdf")
+    pdf = SimpleUploadedFile("a.pdf", minimal_pdf(), content_type="application/pdf")
     form = answers_form(definition, files={field_name(question): pdf})
     assert "PDF files are not accepted here." in form.errors[field_name(question)][0]
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 1), content_type="application/pdf")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hramada.core.tests.helpers import enrol_totp
+from hramada.core.tests.helpers import login_staff
 from hramada.orgs.models import Membership, Role
 from hramada.orgs.tests.factories import OrganisationFactory
 from hramada.orgs.tests.factories import member_of as member
@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def login(client, user, totp=True):
     if totp:
-        enrol_totp(user)
-    client.force_login(user)
+        login_staff(client, user)
+    else:
+        client.force_login(user)
     return user
 
 

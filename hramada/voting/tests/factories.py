@@ -18,4 +18,5 @@ class VotingRulesFactory(factory.django.DjangoModelFactory):
     count_delay_hours = 6
     allow_codes = False
     require_phone = False
+    phone_countries = "BY"
     fingerprint = factory.LazyAttribute(rules_fingerprint)  # reads stage and the two rules above

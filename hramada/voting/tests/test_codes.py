@@ -13,7 +13,7 @@ from hramada.contests.models import Project
 from hramada.contests.tests.factories import CategoryFactory, ProjectFactory
 from hramada.core.errors import DomainError
 from hramada.core.models import AuditEntry
-from hramada.core.tests.helpers import enrol_totp
+from hramada.core.tests.helpers import login_staff
 from hramada.orgs.models import Membership, Role
 from hramada.people.tests.factories import UserFactory
 from hramada.voting import antifraud, codes, selectors, services
@@ -214,8 +214,7 @@ def manage_login(client, stage, role):
         Membership.objects.create(
             organisation=stage.edition.contest.organisation, person=user.person, role=role
         )
-    enrol_totp(user)
-    client.force_login(user)
+    login_staff(client, user)
     return user
 
 

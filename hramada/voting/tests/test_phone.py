@@ -179,6 +179,94 @@ def test_messages_per_network_are_limited(stage, settings, django_capture_on_com
     assert len(sms.outbox) == 2
 
 
+@pytest.mark.parametrize(
+    ("number", "refusal"),
+    [
+        ("+48 601 234 567", "only to mobile numbers of: Belarus"),  # a Polish mobile
+        ("+1 900 555 0100", "only to mobile numbers of: Belarus"),  # a premium-rate number abroad
+        ("+44 7700 900123", "does not look like a phone number"),  # not a valid number anywhere
+        ("+375 17 123 45 67", "not a mobile number"),  # a Minsk landline cannot get texts
+        ("+375 900 12345", "does not look like a phone number"),  # no such Belarusian number
+    ],
+)
+def test_only_mobile_numbers_of_the_allowed_countries_get_codes(voter, stage, number, refusal):
+    """SMS pumping: bots ask for codes to premium and foreign numbers the platform pays for."""
+    with pytest.raises(DomainError, match=refusal) as refused:
+        send(voter, stage, number=number)
+    assert refused.value.field == "phone"
+    assert not sms.outbox and not PhoneCheck.objects.exists()
+
+
+def test_the_rules_choose_the_countries(voter, django_capture_on_commit_callbacks):
+    stage = VotingRulesFactory(require_phone=True, phone_countries="BY,AM").stage
+    with django_capture_on_commit_callbacks(execute=True):
+        send(voter, stage, number="+374 91 234567")
+    assert sms.outbox[-1].to == "+37491234567"
+    with pytest.raises(DomainError, match="only to mobile numbers of: Belarus, Armenia"):
+        send(UserFactory(), stage, number="+373 69 123 456")
+
+
+def test_the_countries_are_part_of_the_fingerprinted_rules(voter):
+    from hramada.voting.selectors import rules_document, rules_fingerprint
+
+    rules = VotingRulesFactory(require_phone=True, format_version=3)
+    assert rules_document(rules)["phone_countries"] == ["BY"]
+    before = rules_fingerprint(rules)
+    rules.phone_countries = "BY,MD"
+    assert rules_fingerprint(rules) != before
+    rules.format_version = 2  # rules frozen before version 3 reproduce their old fingerprints
+    assert "phone_countries" not in rules_document(rules)
+
+
+def test_codes_per_number_per_day_are_limited_across_voters(
+    stage, settings, django_capture_on_commit_callbacks
+):
+    """Nobody can flood one phone with codes by asking from many accounts."""
+    settings.SMS_LIMITS = {"number_per_day": 2}
+    now = timezone.now()
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            send(UserFactory(), stage, now=now)
+    with pytest.raises(DomainError, match="This number has received too many codes today"):
+        send(UserFactory(), stage, now=now, number="8 029 123 45 67")
+    assert len(sms.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        send(UserFactory(), stage, now=now + timedelta(days=1))  # a new day
+    assert len(sms.outbox) == 3
+
+
+def test_codes_per_network_and_per_edition_per_day_are_limited(
+    stage, settings, django_capture_on_commit_callbacks
+):
+    settings.SMS_LIMITS = {"network_per_day": 2, "edition_per_day": 3}
+    settings.VOTING_RATE_LIMITS = {"network_sms_per_hour": 100}
+    now = timezone.localtime().replace(hour=6)  # hours apart, the same day
+    home = antifraud.RequestMeta(ip="203.0.113.5")
+    for i, hour in enumerate((0, 3)):
+        with django_capture_on_commit_callbacks(execute=True):
+            send(
+                UserFactory(),
+                stage,
+                number=f"+37529111111{i}",
+                request_meta=home,
+                now=now + timedelta(hours=hour),
+            )
+    with pytest.raises(DomainError, match="from your network today"):
+        send(UserFactory(), stage, number="+375292222222", request_meta=home, now=now + timedelta(hours=6))
+    elsewhere = antifraud.RequestMeta(ip="198.51.100.7")
+    with django_capture_on_commit_callbacks(execute=True):
+        send(UserFactory(), stage, number="+375293333333", request_meta=elsewhere, now=now)
+    with pytest.raises(DomainError, match="for this vote today"):
+        send(
+            UserFactory(),
+            stage,
+            number="+375294444444",
+            request_meta=antifraud.RequestMeta(ip="192.0.2.1"),
+            now=now,
+        )
+    assert len(sms.outbox) == 3
+
+
 def test_no_phone_check_when_the_rules_do_not_ask(voter):
     stage = VotingRulesFactory(require_phone=False).stage
     with pytest.raises(DomainError, match="does not ask"):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hramada.contests.tests.factories import CategoryFactory, ProjectFactory, StageFactory
 from hramada.core.models import AuditEntry
-from hramada.core.tests.helpers import enrol_totp
+from hramada.core.tests.helpers import login_staff
 from hramada.orgs.models import Membership, Role
 from hramada.people.tests.factories import UserFactory
 from hramada.voting import selectors, services
@@ -28,8 +28,7 @@ def login(client, stage, role):
         Membership.objects.create(
             organisation=stage.edition.contest.organisation, person=user.person, role=role
         )
-    enrol_totp(user)
-    client.force_login(user)
+    login_staff(client, user)
     return user
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hramada.contests.models import Project
 from hramada.contests.tests.factories import CategoryFactory, ProjectFactory
-from hramada.core.tests.helpers import enrol_totp
+from hramada.core.tests.helpers import login_staff
 from hramada.orgs.models import Membership, Role
 from hramada.people.tests.factories import UserFactory
 from hramada.voting import antifraud, services
@@ -40,8 +40,7 @@ def login(client, stage, role):
         Membership.objects.create(
             organisation=stage.edition.contest.organisation, person=user.person, role=role
         )
-    enrol_totp(user)
-    client.force_login(user)
+    login_staff(client, user)
     return user
 
 
@@ -99,7 +98,8 @@ def test_vote_form_with_proof_of_work(client, settings, stage, project):
     edition_page = client.get(
         reverse("contests:edition", args=[stage.edition.contest.slug, stage.edition.public_id])
     ).content.decode()
-    assert "<altcha-widget" in edition_page and "voting/vendor/altcha/sha.js" in edition_page
+    challenge_url = reverse("voting:challenge") + f"?project={project.public_id}"
+    assert f'data-pow="{challenge_url}"' in edition_page and "voting/pow-worker.js" in edition_page
     assert "<noscript>" in edition_page
 
     refused = client.post(reverse("voting:cast", args=[project.public_id]), follow=True)
