@@ -208,7 +208,8 @@ def test_signals_explain_each_flag():
     flags = {f.row.key: f for f in fraud.evaluate(rows)}
     assert flags["fast"].flagged and "4 s after the account was created" in flags["fast"].signals["fast_vote"]
     assert not flags["alias"].flagged  # a +tag address alone is not a reason
-    assert all(flags[f"net{i}"].flagged for i in range(8))
+    # Eight new accounts on one network within the hour: a weak signal alone (a class at school too).
+    assert not any(flags[f"net{i}"].flagged for i in range(8))
     assert "8 votes by accounts younger than 24 h" in flags["net0"].signals["network_new_accounts"]
     assert not flags["burst0"].flagged and "burst" in flags["burst0"].signals  # weak alone
     assert flags["burst-alias"].flagged  # two weak signals

@@ -71,11 +71,16 @@ def fraud_panel(request, contest, edition):
         "strong": fraud.STRONG,
         "thresholds": fraud.thresholds(),
         "log_total": VoteLog.objects.filter(stage=stage).count(),
-        "refused": Counter(
-            VoteLog.objects.filter(stage=stage)
-            .exclude(outcome=VoteLog.Outcome.ACCEPTED)
-            .values_list("outcome", flat=True)
-        ),
+        "refused": [
+            (VoteLog.Outcome(outcome).label, n)
+            for outcome, n in sorted(
+                Counter(
+                    VoteLog.objects.filter(stage=stage)
+                    .exclude(outcome=VoteLog.Outcome.ACCEPTED)
+                    .values_list("outcome", flat=True)
+                ).items()
+            )
+        ],
         "annulled_total": sum(selectors.annulled_counts(stage).values()),
     }
     return render(request, "voting/manage/fraud.html", context)
