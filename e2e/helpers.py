@@ -37,14 +37,6 @@ def login(page, server, email, password=PASSWORD, *, totp_secret=None):
         page.wait_for_load_state()
 
 
-def reauthenticate_if_asked(page, password=PASSWORD):
-    """allauth asks for the password again before security-sensitive pages (e.g. enrolling TOTP)."""
-    if "/accounts/reauthenticate/" in page.url:
-        page.locator("#id_password").fill(password)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
-
-
 def totp_code(secret: str) -> str:
     """The current code; waits out the last seconds of a 30-second step so the code is still valid
     when the server checks it (allauth accepts only the current step)."""
