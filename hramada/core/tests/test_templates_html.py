@@ -55,3 +55,16 @@ def test_datetime_attr_is_local_time_to_the_second(settings):
         html = template.render(Context({"moment": moment, "day": day}))
     assert html == '<time datetime="2026-03-22T10:05:07+03:00"></time><time datetime="2026-03-22">'
     assert Template("{{ nothing|datetime_attr }}").render(Context({"nothing": None})) == ""
+
+
+def test_paragraphs_hold_no_blocks():
+    """A <form>, list or table ends a <p> where it starts, so the </p> after it closes nothing."""
+    blocks = re.compile(r"<(form|div|ul|ol|table|section|h[1-6]|fieldset|dl|pre|blockquote)\b")
+    found = []
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        for opening in re.finditer(r"<p(\s[^>]*)?>", text):
+            end = text.find("</p>", opening.end())
+            if end != -1 and (block := blocks.search(text, opening.end(), end)):
+                found.append(f"{path.name}:{text.count(chr(10), 0, opening.start()) + 1} <{block.group(1)}>")
+    assert found == []
