@@ -11,15 +11,15 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class StartRoundForm(forms.Form):
-    rubric = forms.ModelChoiceField(label=_("rubric"), queryset=None)
+    rubric = forms.ModelChoiceField(label=_("Rubric"), queryset=None)
     reviews_per_item = forms.IntegerField(
-        label=_("reviews per project"), min_value=1, max_value=50, initial=3
+        label=_("Reviews per project"), min_value=1, max_value=50, initial=3
     )
     normalise = forms.BooleanField(
-        label=_("rank by normalised scores (per-reviewer z-scores)"), required=False, initial=True
+        label=_("Rank by normalised scores (per-reviewer z-scores)"), required=False, initial=True
     )
     closes_at = forms.DateTimeField(
-        label=_("reviewing closes"),
+        label=_("Reviewing closes"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
@@ -29,52 +29,52 @@ class StartRoundForm(forms.Form):
         self.fields["rubric"].queryset = rubrics
         if jury:
             del self.fields["normalise"]
-            self.fields["reviews_per_item"].label = _("jurors scoring each finalist")
+            self.fields["reviews_per_item"].label = _("Jurors scoring each finalist")
             self.fields["reviews_per_item"].initial = 5
 
 
 class RuleForm(forms.Form):
     method = forms.ChoiceField(
-        label=_("method"), choices=FinalistRule.Method.choices, widget=forms.RadioSelect
+        label=_("Method"), choices=FinalistRule.Method.choices, widget=forms.RadioSelect
     )
     finalists_per_category = forms.IntegerField(
-        label=_("finalists per category"), min_value=1, max_value=100, initial=4
+        label=_("Finalists per category"), min_value=1, max_value=100, initial=4
     )
     vote_weight = forms.DecimalField(
-        label=_("weight of the public vote (formula)"),
+        label=_("Weight of the public vote (formula)"),
         min_value=0,
         max_value=1,
         decimal_places=3,
         initial=Decimal("0.5"),
     )
     expert_weight = forms.DecimalField(
-        label=_("weight of the expert score (formula)"),
+        label=_("Weight of the expert score (formula)"),
         min_value=0,
         max_value=1,
         decimal_places=3,
         initial=Decimal("0.5"),
     )
     use_normalised = forms.BooleanField(
-        label=_("use the normalised expert score (per-reviewer z-scores)"), required=False, initial=True
+        label=_("Use the normalised expert score (per-reviewer z-scores)"), required=False, initial=True
     )
-    tie_break = forms.ChoiceField(label=_("tie-break"), choices=FinalistRule.TieBreak.choices)
+    tie_break = forms.ChoiceField(label=_("Tie-break"), choices=FinalistRule.TieBreak.choices)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class UndoFinalistsForm(forms.Form):
     reason = forms.CharField(
-        label=_("reason"),
+        label=_("Reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the audit log with your name."),
     )
     notify_teams = forms.BooleanField(
-        label=_("e-mail each of these teams that their project is no longer a finalist"),
+        label=_("E-mail each of these teams that their project is no longer a finalist"),
         required=False,
         help_text=_(
             "Leave it unticked if you will confirm the same teams again soon, or tell them yourself."
@@ -86,16 +86,16 @@ class AwardForm(TitlesForm):
     """An award: its title in be/ru/en (at least one), category, prize and sponsor."""
 
     category = forms.ModelChoiceField(
-        label=_("category"),
+        label=_("Category"),
         queryset=None,
         required=False,
         empty_label=_("any category (open to every finalist)"),
     )
     prize_amount = forms.DecimalField(
-        label=_("prize amount"), min_value=0, max_digits=12, decimal_places=2, initial=0
+        label=_("Prize amount"), min_value=0, max_digits=12, decimal_places=2, initial=0
     )
-    currency = forms.CharField(label=_("currency"), max_length=3, initial="BYN")
-    sponsor = forms.ModelChoiceField(label=_("sponsor"), queryset=None, required=False)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="BYN")
+    sponsor = forms.ModelChoiceField(label=_("Sponsor"), queryset=None, required=False)
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,7 +104,7 @@ class AwardForm(TitlesForm):
 
 
 class WinnerForm(forms.Form):
-    project = forms.ChoiceField(label=_("winner"), widget=forms.RadioSelect)
+    project = forms.ChoiceField(label=_("Winner"), widget=forms.RadioSelect)
 
     def __init__(self, *args, ranking, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,17 +114,17 @@ class WinnerForm(forms.Form):
 class PledgeForm(TitlesForm):
     """A sponsor's pledge: the title of the prize in be/ru/en (at least one), edition, category, amount."""
 
-    edition = forms.ChoiceField(label=_("contest edition"))
+    edition = forms.ChoiceField(label=_("Contest edition"))
     category = forms.CharField(
-        label=_("category"),
+        label=_("Category"),
         required=False,
         help_text=_("Optional: the category whose winner you fund; leave empty for your own nomination."),
         widget=forms.Select,
     )
-    amount = forms.DecimalField(label=_("amount"), min_value=0, max_digits=12, decimal_places=2)
-    currency = forms.CharField(label=_("currency"), max_length=3, initial="BYN")
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=12, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="BYN")
     note = forms.CharField(
-        label=_("note to the organisers"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note to the organisers"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     field_order = ["edition", "category", "title_be", "title_ru", "title_en", "amount", "currency", "note"]

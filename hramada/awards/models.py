@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hramada.core.models import BaseModel
 
@@ -116,7 +117,7 @@ class Finalist(BaseModel):
     category = models.ForeignKey("contests.Category", on_delete=models.CASCADE, related_name="finalists")
     project = models.OneToOneField("contests.Project", on_delete=models.PROTECT, related_name="finalist")
     source = models.CharField(_("chosen by"), max_length=12, choices=Source.choices)
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("a finalist's rank", "position"))
     explanation = models.JSONField(default=dict, blank=True)
     deviation_reason = models.TextField(_("reason for departing from the proposal"), blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"))

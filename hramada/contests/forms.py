@@ -28,9 +28,9 @@ def _datetime_widget():
 class TitlesForm(forms.Form):
     """A title in be/ru/en; at least one is needed (the others fall back to it)."""
 
-    title_be = forms.CharField(label=_("title (Belarusian)"), max_length=200, required=False)
-    title_ru = forms.CharField(label=_("title (Russian)"), max_length=200, required=False)
-    title_en = forms.CharField(label=_("title (English)"), max_length=200, required=False)
+    title_be = forms.CharField(label=_("Title (Belarusian)"), max_length=200, required=False)
+    title_ru = forms.CharField(label=_("Title (Russian)"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
 
     def __init__(self, *args, instance=None, **kwargs):
         if instance is not None and "initial" not in kwargs:
@@ -48,12 +48,12 @@ class TitlesForm(forms.Form):
 
 
 class EditionForm(TitlesForm):
-    year = forms.IntegerField(label=_("year"), min_value=1900, max_value=2200)
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
     co_organisers = forms.ModelMultipleChoiceField(
-        label=_("co-organisers"), queryset=Organisation.objects.none(), required=False
+        label=_("Co-organisers"), queryset=Organisation.objects.none(), required=False
     )
     sponsors = forms.ModelMultipleChoiceField(
-        label=_("sponsors"), queryset=Organisation.objects.none(), required=False
+        label=_("Sponsors"), queryset=Organisation.objects.none(), required=False
     )
 
     def __init__(self, *args, organisation, instance=None, **kwargs):
@@ -85,9 +85,9 @@ class EditionForm(TitlesForm):
 
 
 class StageForm(forms.Form):
-    kind = forms.ChoiceField(label=_("stage"), choices=Stage.Kind.choices)
-    starts_at = forms.DateTimeField(label=_("starts"), widget=_datetime_widget())
-    ends_at = forms.DateTimeField(label=_("ends"), widget=_datetime_widget())
+    kind = forms.ChoiceField(label=_("Stage"), choices=Stage.Kind.choices)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=_datetime_widget())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=_datetime_widget())
 
     def __init__(self, *args, stage=None, **kwargs):
         if stage is not None and "initial" not in kwargs:
@@ -106,7 +106,7 @@ class StageForm(forms.Form):
 
 class SubmissionFormChoice(forms.Form):
     form = forms.ModelChoiceField(
-        label=_("submission form"),
+        label=_("Submission form"),
         queryset=None,
         required=False,
         empty_label=_("no extra questions"),
@@ -120,12 +120,12 @@ class SubmissionFormChoice(forms.Form):
 
 class ScreeningForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("decision"),
+        label=_("Decision"),
         choices=[("eligible", _("eligible")), ("not_eligible", _("not eligible"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label=_("reason (sent to the team)"),
+        label=_("Reason (sent to the team)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the project is not eligible."),
@@ -143,8 +143,8 @@ class ScreeningForm(forms.Form):
 
 
 class ScreeningFilterForm(forms.Form):
-    category = forms.ChoiceField(label=_("category"), required=False)
-    status = forms.ChoiceField(label=_("status"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,8 +160,8 @@ class ScreeningFilterForm(forms.Form):
 
 
 class StartProjectForm(forms.Form):
-    title = forms.CharField(label=_("project title"), max_length=200)
-    category = forms.ModelChoiceField(label=_("category"), queryset=None, empty_label=None)
+    title = forms.CharField(label=_("Project title"), max_length=200)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=None)
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,7 +234,7 @@ def answers_initial(project) -> dict:
 
 class CoverForm(forms.Form):
     image = forms.FileField(
-        label=_("cover image"),
+        label=_("Cover image"),
         help_text=_("JPEG, PNG or WebP, up to 5 MB. Location and camera data are removed."),
     )
 
@@ -245,6 +245,6 @@ class AttachmentForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label=_("co-author's e-mail"),
+        label=_("Co-author's e-mail"),
         help_text=_("They get a link and join after logging in with this address."),
     )

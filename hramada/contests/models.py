@@ -263,7 +263,9 @@ class ProjectMember(BaseModel):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    accepted_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    accepted_at = models.DateTimeField(
+        pgettext_lazy("joined a project's team", "joined"), null=True, blank=True
+    )
     # When the invitation's link stops working (empty for the lead, who was never invited).
     expires_at = models.DateTimeField(_("invitation valid until"), null=True, blank=True)
     shown_publicly = models.BooleanField(_("show my name on the public project page"), default=False)

@@ -37,7 +37,7 @@ def _need_one_language(form, data, name, message):
 
 class EventForm(forms.ModelForm):
     new_series = forms.CharField(
-        label=_("or start a new series"),
+        label=_("Or start a new series"),
         max_length=200,
         required=False,
         help_text=_("For a recurring event, such as a yearly forum. Leave empty if not needed."),
@@ -144,7 +144,7 @@ class TrackForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _optional_translations(self, "name")
         self.fields["order"].required = False
-        self.fields["order"].label = _("position")
+        self.fields["order"].label = _("Position")
 
     def clean(self):
         data = super().clean()
@@ -154,7 +154,7 @@ class TrackForm(forms.ModelForm):
 
 class SessionForm(forms.ModelForm):
     language = forms.ChoiceField(
-        label=_("language"),
+        label=_("Language"),
         required=False,
         choices=[("", _("not stated")), ("be", "Беларуская"), ("ru", "Русский"), ("en", "English")],
     )
@@ -205,7 +205,7 @@ class PersonPickForm(forms.Form):
 
     person = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False)
     new_name = forms.CharField(
-        label=_("or a new person's name"),
+        label=_("Or a new person's name"),
         max_length=120,
         required=False,
         help_text=_("For someone not in the list yet; no account is needed."),
@@ -255,9 +255,9 @@ class BookForm(forms.ModelForm):
 
 
 class SlotForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("starts"), widget=_datetime_widget())
-    ends_at = forms.DateTimeField(label=_("ends"), widget=_datetime_widget())
-    capacity = forms.IntegerField(label=_("readers"), min_value=1, max_value=3, initial=1)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=_datetime_widget())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=_datetime_widget())
+    capacity = forms.IntegerField(label=_("Readers"), min_value=1, max_value=3, initial=1)
 
     def clean(self):
         data = super().clean()

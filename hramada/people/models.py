@@ -4,6 +4,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from django.utils.translation import pgettext_lazy
 from hramada.core.models import BaseModel
 
 
@@ -84,7 +85,7 @@ class Person(BaseModel):
     user = models.OneToOneField(
         "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
-    display_name = models.CharField(_("name"), max_length=120)
+    display_name = models.CharField(pgettext_lazy("a person's name", "name"), max_length=120)
     email = models.EmailField(_("e-mail"), blank=True)
     home_settlement = models.ForeignKey(
         "places.Settlement",

@@ -14,20 +14,20 @@ def _datetime_widget():
 
 
 class RubricForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class CriterionForm(forms.Form):
-    title = forms.CharField(label=_("criterion"), max_length=200, required=False)
+    title = forms.CharField(label=_("Criterion"), max_length=200, required=False)
     description = forms.CharField(
-        label=_("what reviewers look for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What reviewers look for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    weight = forms.DecimalField(label=_("weight"), min_value=0.01, max_digits=6, decimal_places=2, initial=1)
-    scale_min = forms.IntegerField(label=_("lowest score"), initial=0, min_value=-1000, max_value=1000)
-    scale_max = forms.IntegerField(label=_("highest score"), initial=10, min_value=-1000, max_value=1000)
+    weight = forms.DecimalField(label=_("Weight"), min_value=0.01, max_digits=6, decimal_places=2, initial=1)
+    scale_min = forms.IntegerField(label=_("Lowest score"), initial=0, min_value=-1000, max_value=1000)
+    scale_max = forms.IntegerField(label=_("Highest score"), initial=10, min_value=-1000, max_value=1000)
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=0, min_num=1, max_num=30)
@@ -51,19 +51,19 @@ def criteria_from(formset) -> list[dict]:
 
 
 class RoundForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
-    rubric = forms.ModelChoiceField(label=_("rubric"), queryset=None)
-    purpose = forms.ChoiceField(label=_("purpose"), choices=Purpose.choices, initial=Purpose.EXPERT_REVIEW)
-    reviews_per_item = forms.IntegerField(label=_("reviews per item"), min_value=1, max_value=50, initial=3)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    rubric = forms.ModelChoiceField(label=_("Rubric"), queryset=None)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices, initial=Purpose.EXPERT_REVIEW)
+    reviews_per_item = forms.IntegerField(label=_("Reviews per item"), min_value=1, max_value=50, initial=3)
     normalise = forms.BooleanField(
-        label=_("rank by normalised scores (per-reviewer z-scores)"),
+        label=_("Rank by normalised scores (per-reviewer z-scores)"),
         required=False,
         help_text=_("Raw scores are always shown alongside."),
     )
-    opens_at = forms.DateTimeField(label=_("opens"), required=False, widget=_datetime_widget())
-    closes_at = forms.DateTimeField(label=_("closes"), required=False, widget=_datetime_widget())
+    opens_at = forms.DateTimeField(label=_("Opens"), required=False, widget=_datetime_widget())
+    closes_at = forms.DateTimeField(label=_("Closes"), required=False, widget=_datetime_widget())
     instructions = forms.CharField(
-        label=_("instructions for reviewers"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Instructions for reviewers"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, organisation, **kwargs):
@@ -81,10 +81,10 @@ def _organisation_by_slug(slug):
 
 
 class ItemForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=300)
-    url = forms.CharField(label=_("link to read it"), max_length=500, required=False)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    url = forms.CharField(label=_("Link to read it"), max_length=500, required=False)
     organisation = forms.SlugField(
-        label=_("applicant organisation (short name in links)"),
+        label=_("Applicant organisation (short name in links)"),
         required=False,
         help_text=_("Its members will never be asked to review this item."),
     )
@@ -94,9 +94,9 @@ class ItemForm(forms.Form):
 
 
 class ReviewerAddForm(forms.Form):
-    email = forms.EmailField(label=_("e-mail of the reviewer's account"))
+    email = forms.EmailField(label=_("E-mail of the reviewer's account"))
     organisation = forms.SlugField(
-        label=_("their organisation (short name in links), if not a member on the platform"), required=False
+        label=_("Their organisation (short name in links), if not a member on the platform"), required=False
     )
 
     def clean_email(self):
@@ -116,8 +116,8 @@ class ReviewerAddForm(forms.Form):
 class PairForm(forms.Form):
     """A reviewer and an item of the round, chosen by their public ids."""
 
-    reviewer = forms.ChoiceField(label=_("reviewer"))
-    item = forms.ChoiceField(label=_("item"))
+    reviewer = forms.ChoiceField(label=_("Reviewer"))
+    item = forms.ChoiceField(label=_("Item"))
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +137,7 @@ class PairForm(forms.Form):
 
 
 class ConflictForm(PairForm):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class ExpertConflictForm(forms.Form):
@@ -154,7 +154,7 @@ class ExpertConflictForm(forms.Form):
 class ScoreForm(forms.Form):
     """One whole-number field per criterion, with its scale and what reviewers look for, then a comment."""
 
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, criteria, initial_scores=None, **kwargs):
         super().__init__(*args, **kwargs)
