@@ -101,9 +101,9 @@ def create_draft(*, user, category: Category, title: str, summary: str = "", now
     if user is None or not user.is_authenticated:
         raise DomainError(_("Sign in to submit a project."))
     now = now or timezone.now()
+    edition = category.edition
     if edition.published_at is None:
         raise DomainError(_("This contest edition is not published yet."))
-    edition = category.edition
     _require_call_open(edition, now)
     title = (title or "").strip()
     if not title:
