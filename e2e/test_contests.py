@@ -302,7 +302,7 @@ def test_public_vote_receipt_ballot_and_annulled_bot_burst(
     edition_url = f"{server}/en/contests/sw/{edition.public_id}/"
     results_url = f"{server}/en/contests/sw/{edition.public_id}/vote/results/"
 
-    # A citizen on a phone votes; the ALTCHA check runs in the browser under the site's CSP.
+    # A citizen on a phone votes; the browser check runs in the browser under the site's CSP.
     citizen = new_context(**PHONE).new_page()
     problems = watch_console(citizen)
     login(citizen, server, "citizen@example.org")
@@ -311,7 +311,7 @@ def test_public_vote_receipt_ballot_and_annulled_bot_burst(
     expect(panel).to_contain_text("The public vote is open until")
     expect(panel).to_contain_text("You have not voted yet.")
     card = citizen.locator(f"#vote-{courses.public_id}")
-    expect(card.locator("altcha-widget")).to_have_count(1)
+    expect(card.locator("input[data-pow]")).to_have_count(1)
     card.get_by_role("button", name="Vote — Crisis psychology courses").click()
     receipt = card.locator(".receipt-code")
     expect(receipt).to_be_visible(timeout=30_000)
@@ -326,6 +326,9 @@ def test_public_vote_receipt_ballot_and_annulled_bot_burst(
     expect(my_votes).to_have_count(1)
     expect(my_votes).to_contain_text("Crisis psychology courses")
     my_votes.get_by_role("button", name="Withdraw — Crisis psychology courses").click()
+    expect(citizen.locator("h1")).to_have_text("Withdraw your vote?")  # the list's forms ask on a page
+    citizen.get_by_role("button", name="Yes, withdraw my vote").click()
+    expect(citizen.get_by_text("Your vote for “Crisis psychology courses” is withdrawn.")).to_be_visible()
     expect(panel).to_contain_text("You have not voted yet.")
     courses.refresh_from_db()
     assert courses.vote_count == 0
@@ -676,4 +679,171 @@ def test_belarusian_contest_pages_are_clean(page, new_context, server, transacti
     visit_all(citizen, "signed-in voter on a phone")
     # Signed in, the edition and project pages carry the vote form with its browser check.
     citizen.goto(f"{server}{pages['project']}")
-    expect(citizen.locator("altcha-widget")).to_have_count(1)
+    expect(citizen.locator("input[data-pow]")).to_have_count(1)
+
+
+# --- 4. The vote button: the browser check, one tap, the other cards, withdrawing -----------------------
+
+
+def hold_requests(page, pattern):
+    """Requests matching ``pattern`` wait until the test lets them go (``release``), so a journey can
+    look at the page while they are on their way."""
+    held = []
+    page.route(pattern, lambda route: held.append(route))
+
+    def release(body=None):
+        for route in held:
+            if body is None:
+                route.continue_()
+            else:
+                route.fulfill(status=200, content_type="application/json", body=body)
+        held.clear()
+
+    return held, release
+
+
+def test_the_vote_button_shows_the_check_takes_one_tap_and_sends_one_vote(
+    new_context, server, transactional_db
+):
+    import json
+
+    import altcha
+    from django.utils import timezone
+
+    from hramada.people.tests.factories import UserFactory
+    from hramada.voting import antifraud, selectors
+    from hramada.voting.models import Vote
+
+    _user, org, _secret = make_organiser("alena@example.org", "sw-team")
+    _edition, _stage, projects = voting_edition(org)
+    bashni = projects["Bashni"]
+    UserFactory(email="new@example.org")  # signed up a moment ago: the hardest check
+
+    voter = new_context(**PHONE).new_page()
+    problems = watch_console(voter)
+    login(voter, server, "new@example.org")
+    challenges, release_challenge = hold_requests(voter, "**/voting/challenge/**")
+    votes, release_vote = hold_requests(voter, f"**/projects/{bashni.public_id}/vote/")
+    voter.goto(f"{server}/en/projects/{bashni.public_id}/")
+    expect(voter.get_by_role("button", name="Vote — Bashni")).to_be_enabled()
+    button = voter.locator("form[data-vote-form] button[type=submit]")  # its name changes as it works
+    status = voter.locator("[data-vote-status]")
+
+    # The check starts with the page, before any tap: the challenge is asked for at once.
+    voter.wait_for_timeout(200)
+    for _ in range(50):
+        if challenges:
+            break
+        voter.wait_for_timeout(100)
+    assert len(challenges) == 1 and f"project={bashni.public_id}" in challenges[0].request.url
+
+    # The voter taps while it runs: the button is disabled at once and says what is happening.
+    button.click()
+    expect(button).to_be_disabled()
+    expect(button).to_contain_text("Checking…")
+    expect(status).to_contain_text("your phone or computer is doing a short check")
+    # A second tap (or a second submit) is not a second vote: the form is busy with the first.
+    voter.locator("form[data-vote-form]").evaluate("form => form.requestSubmit()")
+
+    # A challenge of the hardest level whose answer is 1.5 million tries away, signed by the site as
+    # /voting/challenge/ signs them: the button counts up while the browser searches.
+    challenge = altcha.create_challenge(
+        antifraud.POW_ALGORITHM,
+        1,
+        counter=1_500_000,
+        key_prefix_length=8,
+        expires_at=int(timezone.now().timestamp()) + 600,
+        data={"level": 2, "project": bashni.public_id},
+        hmac_secret=antifraud._hmac_secret(),
+    ).to_dict()
+    release_challenge(json.dumps({**challenge, "maxNumber": 2_000_000}))
+    expect(button).to_contain_text(re.compile(r"Checking… [1-9]\d?\s?%"), timeout=20_000)
+    expect(button).to_be_disabled()
+
+    # Solved, the vote goes by itself, once: still disabled, "Sending your vote…".
+    expect(button).to_contain_text("Sending your vote…", timeout=60_000)
+    expect(button).to_be_disabled()
+    voter.wait_for_timeout(300)
+    assert len(votes) == 1, "one tap, one vote request (the second submit was absorbed)"
+    release_vote()
+    receipt = voter.locator(".receipt-code")
+    expect(receipt).to_be_visible()
+    code = receipt.inner_text().strip()
+    vote = Vote.objects.get(project=bashni)
+    assert vote.receipt_hash == selectors.receipt_hash(code) and Vote.objects.count() == 1
+    assert problems == [], problems
+
+
+def test_the_other_cards_follow_a_vote_and_a_withdrawal(new_context, server, transactional_db):
+    from hramada.contests.models import Project
+
+    _user, org, _secret = make_organiser("alena@example.org", "sw-team")
+    edition, _stage, projects = voting_edition(org)  # one vote in the category
+    old_user("citizen@example.org", "Hanna Zhuk")
+    citizen = new_context(**PHONE).new_page()
+    problems = watch_console(citizen)
+    login(citizen, server, "citizen@example.org")
+    citizen.goto(f"{server}/en/contests/sw/{edition.public_id}/")
+    cards = {title: citizen.locator(f"#vote-{project.public_id}") for title, project in projects.items()}
+    used = "You have used your vote in this category: withdraw it to vote for this project."
+
+    cards["Bashni"].get_by_role("button", name="Vote — Bashni").click()
+    expect(cards["Bashni"].locator(".receipt-code")).to_be_visible(timeout=30_000)
+    # The other two cards say so at once, in the same answer: no Vote button that could only be refused.
+    for title in ("Crisis psychology courses", "Flat-mate finder"):
+        expect(cards[title]).to_contain_text(used)
+        expect(cards[title].get_by_role("button")).to_have_count(0)
+
+    # Withdrawing asks first; "Cancel" keeps the vote.
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    citizen.once("dialog", lambda dialog: answer(dialog, False))
+    cards["Bashni"].get_by_role("button", name="Withdraw my vote — Bashni").click()
+    citizen.wait_for_timeout(500)
+    assert questions and "Withdraw your vote for “Bashni”?" in questions[0]
+    expect(cards["Bashni"]).to_contain_text("You voted for this project.")
+    assert Project.objects.get(pk=projects["Bashni"].pk).vote_count == 1
+
+    citizen.once("dialog", lambda dialog: answer(dialog, True))
+    cards["Bashni"].get_by_role("button", name="Withdraw my vote — Bashni").click()
+    expect(cards["Bashni"]).to_contain_text("is withdrawn")
+    assert Project.objects.get(pk=projects["Bashni"].pk).vote_count == 0
+    # The other cards offer their Vote buttons again, without a reload, and they work.
+    for title in ("Crisis psychology courses", "Flat-mate finder"):
+        expect(cards[title]).not_to_contain_text(used)
+        expect(cards[title].get_by_role("button", name=f"Vote — {title}")).to_be_enabled()
+    cards["Flat-mate finder"].get_by_role("button", name="Vote — Flat-mate finder").click()
+    expect(cards["Flat-mate finder"].locator(".receipt-code")).to_be_visible(timeout=30_000)
+    for title in ("Crisis psychology courses", "Bashni"):
+        expect(cards[title]).to_contain_text(used)
+    assert Project.objects.get(pk=projects["Flat-mate finder"].pk).vote_count == 1
+    assert problems == [], problems
+
+
+def test_withdrawing_without_javascript_asks_on_a_page(new_context, server, transactional_db):
+    from hramada.contests.models import Project
+    from hramada.voting import services as voting_services
+
+    _user, org, _secret = make_organiser("alena@example.org", "sw-team")
+    _edition, _stage, projects = voting_edition(org)
+    bashni = projects["Bashni"]
+    voting_services.cast_vote(user=old_user("citizen@example.org", "Hanna Zhuk"), project=bashni)
+    page = new_context(java_script_enabled=False).new_page()
+    login(page, server, "citizen@example.org")
+    project_url = f"{server}/en/projects/{bashni.public_id}/"
+    page.goto(project_url)
+    page.get_by_role("button", name="Withdraw my vote — Bashni").click()
+    expect(page.locator("h1")).to_have_text("Withdraw your vote?")
+    expect(page.locator("main")).to_contain_text("Withdraw your vote for “Bashni”?")
+    page.get_by_role("link", name="No, keep my vote").click()
+    expect(page).to_have_url(project_url)
+    assert Project.objects.get(pk=bashni.pk).vote_count == 1
+
+    page.get_by_role("button", name="Withdraw my vote — Bashni").click()
+    page.get_by_role("button", name="Yes, withdraw my vote").click()
+    expect(page.get_by_text("Your vote for “Bashni” is withdrawn.")).to_be_visible()
+    assert Project.objects.get(pk=bashni.pk).vote_count == 0

@@ -359,8 +359,10 @@ def vote_attempt(
     return level, over_limit(account_count=account_count, network_count=network_count)
 
 
-def new_challenge(level: int, now=None) -> dict:
-    """A signed challenge (JSON-ready dict) of the given level, expiring after POW_TTL."""
+def new_challenge(level: int, *, project: str, now=None) -> dict:
+    """A signed challenge (JSON-ready dict) of the given level for a vote for ``project`` (its public
+    id, signed into the challenge: solved for one project, it is refused for any other), expiring
+    after POW_TTL."""
     now = now or timezone.now()
     maxnumbers = _maxnumbers()
     level = max(0, min(level, len(maxnumbers) - 1))
@@ -372,10 +374,17 @@ def new_challenge(level: int, now=None) -> dict:
         counter=secrets.randbelow(maxnumbers[level] + 1),
         key_prefix_length=8,
         expires_at=int((now + POW_TTL).timestamp()),
-        data={"level": level},
+        data={"level": level, "project": project},
         hmac_secret=_hmac_secret(),
     )
     return challenge.to_dict()
+
+
+def max_number(level: int) -> int:
+    """The largest counter a challenge of ``level`` can need (the solver's progress is measured
+    against it: the counter was drawn at random up to it)."""
+    maxnumbers = _maxnumbers()
+    return maxnumbers[max(0, min(level, len(maxnumbers) - 1))]
 
 
 @dataclass(frozen=True)
@@ -383,6 +392,7 @@ class CheckedChallenge:
     nonce: str
     level: int
     expires_at: datetime
+    project: str = ""  # the public id of the project it was issued for
 
 
 def check_challenge(payload: str) -> CheckedChallenge | None:
@@ -401,10 +411,13 @@ def check_challenge(payload: str) -> CheckedChallenge | None:
     parsed = altcha.Payload.from_base64(payload)
     data = parsed.challenge.parameters.data or {}
     expires = parsed.challenge.parameters.expires_at or 0
+    if not isinstance(data, dict):
+        data = {}
     return CheckedChallenge(
         nonce=parsed.challenge.parameters.nonce,
-        level=int(data.get("level", 0)) if isinstance(data, dict) else 0,
+        level=int(data.get("level", 0)),
         expires_at=datetime.fromtimestamp(int(expires), tz=timezone.get_current_timezone()),
+        project=str(data.get("project") or ""),
     )
 
 

@@ -469,3 +469,21 @@ def pending_phone_check(user, stage: Stage, now=None) -> PhoneCheck | None:
     return PhoneCheck.objects.filter(
         stage=stage, voter_hash=voter_hash(user, stage), expires_at__gt=now
     ).first()
+
+
+def votes_in_category(stage_id: int, category_id: int, voter: str) -> int:
+    """How many of a voter's votes hold a slot in a category (counted or annulled, not withdrawn)."""
+    return Vote.objects.filter(
+        stage_id=stage_id, category_id=category_id, voter_hash=voter, withdrawn_at__isnull=True
+    ).count()
+
+
+def other_vote_projects(project: Project) -> list[Project]:
+    """The other eligible projects of a project's category, as the vote area needs them (ordered as
+    the category page lists them)."""
+    return list(
+        Project.objects.filter(category_id=project.category_id, status=Project.Status.ELIGIBLE)
+        .exclude(pk=project.pk)
+        .select_related("edition__contest")
+        .order_by("title")
+    )

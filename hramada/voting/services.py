@@ -264,13 +264,20 @@ def _replayed_refusal() -> DomainError:
 def _check_challenge(
     *, payload: str, required_level: int, stage, project, meta, facts, now, via_code=False
 ) -> antifraud.CheckedChallenge:
-    """Check the proof of work (signature, expiry, solution, level). It is spent later, in the
-    vote's own transaction (``UsedChallenge``, unique nonce): a challenge is good for one vote only."""
+    """Check the proof of work (signature, expiry, solution, project, level). It is spent later, in
+    the vote's own transaction (``UsedChallenge``, unique nonce): a challenge is good for one vote
+    only, and only for the project it was issued for."""
     checked = antifraud.check_challenge(payload)
     if checked is None:
         _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now, via_code)
         raise DomainError(
             _("The browser check did not complete. Wait for the check to finish, then press Vote again."),
+            field="altcha",
+        )
+    if checked.project != project.public_id:
+        _log_refusal(stage, project, VoteLog.Outcome.CHALLENGE_FAILED, meta, facts, now, via_code)
+        raise DomainError(
+            _("This browser check was made for another project. Reload the page and vote again."),
             field="altcha",
         )
     if checked.level < required_level:

@@ -281,7 +281,7 @@ def test_busy_or_new_accounts_get_harder_challenges(settings, stage):
 def test_a_solved_challenge_passes_once(settings, stage, projects):
     settings.VOTING_POW_REQUIRED = True
     meta = RequestMeta(ip="203.0.113.8", user_agent=FIREFOX)
-    payload = antifraud.solve(antifraud.new_challenge(0))
+    payload = antifraud.solve(antifraud.new_challenge(0, project=projects[0].public_id))
     services.cast_vote(user=old_user(), project=projects[0], request_meta=meta, challenge=payload)
     assert UsedChallenge.objects.count() == 1
     with pytest.raises(DomainError, match="already used"):
@@ -295,13 +295,13 @@ def test_missing_forged_or_too_easy_challenges_are_refused(settings, stage, proj
     voter = old_user()
     with pytest.raises(DomainError, match="browser check did not complete"):
         services.cast_vote(user=voter, project=projects[0], request_meta=meta, challenge="")
-    challenge = antifraud.new_challenge(0)
+    challenge = antifraud.new_challenge(0, project=projects[0].public_id)
     challenge["parameters"]["data"]["level"] = 2  # tampered: the signature no longer matches
     with pytest.raises(DomainError, match="browser check did not complete"):
         services.cast_vote(
             user=voter, project=projects[0], request_meta=meta, challenge=antifraud.solve(challenge)
         )
-    unsolved = antifraud.new_challenge(0)
+    unsolved = antifraud.new_challenge(0, project=projects[0].public_id)
     fake = {"challenge": unsolved, "solution": {"counter": 1, "derivedKey": "00" * 32}}
     import base64
 
@@ -314,13 +314,13 @@ def test_missing_forged_or_too_easy_challenges_are_refused(settings, stage, proj
             user=new_voter,
             project=projects[0],
             request_meta=meta,
-            challenge=antifraud.solve(antifraud.new_challenge(0)),
+            challenge=antifraud.solve(antifraud.new_challenge(0, project=projects[0].public_id)),
         )
     services.cast_vote(
         user=new_voter,
         project=projects[0],
         request_meta=meta,
-        challenge=antifraud.solve(antifraud.new_challenge(2)),
+        challenge=antifraud.solve(antifraud.new_challenge(2, project=projects[0].public_id)),
     )
     assert count(projects[0]) == 1
     assert VoteLog.objects.filter(outcome=VoteLog.Outcome.CHALLENGE_FAILED).count() == 3

@@ -168,14 +168,14 @@ def test_wrong_codes_are_limited_per_network(manager, stage, projects, settings)
 
 def test_code_votes_pay_the_proof_of_work_and_rate_limits(manager, stage, projects, settings):
     settings.VOTING_POW_REQUIRED = True
-    _, (code, *_) = make_codes(manager, stage)
+    _, (code, other, _c) = make_codes(manager, stage)
     meta = antifraud.RequestMeta(ip="203.0.113.7", user_agent="Mozilla/5.0 Firefox/120.0")
     with pytest.raises(DomainError, match="browser check"):
         services.cast_vote(code=code, project=projects[0], request_meta=meta, challenge="")
-    payload = antifraud.solve(antifraud.new_challenge(0))
+    payload = antifraud.solve(antifraud.new_challenge(0, project=projects[0].public_id))
     services.cast_vote(code=code, project=projects[0], request_meta=meta, challenge=payload)
     with pytest.raises(DomainError, match="already used"):
-        services.cast_vote(code=code, project=projects[1], request_meta=meta, challenge=payload)
+        services.cast_vote(code=other, project=projects[0], request_meta=meta, challenge=payload)
 
 
 def test_revoking_a_batch_revokes_only_unused_codes(manager, stage, projects):

@@ -252,7 +252,9 @@ def test_htmx_withdraw_swaps_in_place(client, project):
     user = UserFactory()
     services.cast_vote(user=user, project=project)
     client.force_login(user)
-    response = client.post(reverse("voting:withdraw", args=[project.public_id]), HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("voting:withdraw", args=[project.public_id]), {"confirm": "1"}, HTTP_HX_REQUEST="true"
+    )
     text = response.content.decode()
     assert response.status_code == 200 and "is withdrawn" in text and "<html" not in text
     assert 'hx-trigger="vote-ready"' in text  # the Vote button is back
@@ -293,11 +295,15 @@ def test_the_my_votes_list_refreshes_after_an_htmx_vote_or_withdrawal(client, pr
     elsewhere = client.get(mine_url, HTTP_HX_CURRENT_URL="https://evil.example/x").content.decode()
     assert "evil.example" not in elsewhere
 
-    withdrawn = client.post(reverse("voting:withdraw", args=[project.public_id]), HTTP_HX_REQUEST="true")
+    withdrawn = client.post(
+        reverse("voting:withdraw", args=[project.public_id]), {"confirm": "1"}, HTTP_HX_REQUEST="true"
+    )
     assert withdrawn["HX-Trigger"] == "vote-changed"
     assert "You have not voted yet." in client.get(mine_url).content.decode()
     # A refusal changes nothing, so it triggers nothing.
-    refused = client.post(reverse("voting:withdraw", args=[project.public_id]), HTTP_HX_REQUEST="true")
+    refused = client.post(
+        reverse("voting:withdraw", args=[project.public_id]), {"confirm": "1"}, HTTP_HX_REQUEST="true"
+    )
     assert "HX-Trigger" not in refused
     # Visitors who are not signed in get an empty list, never someone else's votes.
     client.logout()

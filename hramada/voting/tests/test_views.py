@@ -113,11 +113,18 @@ def test_closed_vote_is_refused(client, project, stage):
 def test_withdraw(client, project):
     client.force_login(UserFactory())
     client.post(vote_url(project))
-    page = client.post(reverse("voting:withdraw", args=[project.public_id]), follow=True).content.decode()
+    withdraw_url = reverse("voting:withdraw", args=[project.public_id])
+    # First the question (a page, for browsers without JavaScript); nothing changes yet.
+    asked = client.post(withdraw_url, {"next": "/en/somewhere/"})
+    text = asked.content.decode()
+    assert asked.status_code == 200 and "Withdraw your vote for “Village library”?" in text
+    assert 'name="confirm" value="1"' in text and 'href="/en/somewhere/"' in text  # "No, keep my vote"
+    assert count(project) == 1
+    page = client.post(withdraw_url, {"confirm": "1"}, follow=True).content.decode()
     assert "Your vote for “Village library” is withdrawn." in page
     assert count(project) == 0
     assert Vote.objects.get(project=project).withdrawn_at is not None
-    page = client.post(reverse("voting:withdraw", args=[project.public_id]), follow=True).content.decode()
+    page = client.post(withdraw_url, {"confirm": "1"}, follow=True).content.decode()
     assert "You have no vote for this project." in page
 
 

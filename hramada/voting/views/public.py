@@ -5,13 +5,15 @@ refusals and withdrawals redirect, so a reload never repeats a change, and a rep
 by the service.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hramada.contests import selectors as contest_selectors
 from hramada.core.errors import DomainError
+from hramada.core.ids import PublicIdConverter
 
 from .. import antifraud, codes, selectors, services
 from .. import phone as phone_checks
@@ -67,28 +70,42 @@ def _stage_or_404(contest, edition):
     return stage
 
 
-def _button(request, project, *, notice="", ok=True, code=None, status=200, vote=None):
+def _button(request, project, *, notice="", ok=True, code=None, status=200, vote=None, withdrawn=False):
     """htmx: the project's vote area, refreshed, with the notice (and the receipt) inside it.
 
-    ``vote``: the vote area's state when the caller knows it (after an accepted vote); else read."""
+    ``vote``: the vote area's state when the caller knows it (after an accepted vote); else read.
+    ``withdrawn``: a vote for the project was just withdrawn; if that freed the voter's category,
+    the other projects' vote areas come along as out-of-band swaps (their Vote buttons are back)."""
     if vote is None:
         edition = contest_selectors.edition_page(project.edition.contest.slug, project.edition.public_id)
         vote = selectors.edition_vote(request.user, edition, timezone.now()) if edition is not None else {}
-    response = render(
-        request,
-        "voting/public/_button.html",
-        {
-            "project": project,
-            "vote": vote,
-            "notice": notice,
-            "notice_ok": ok,
-            "receipt_code": code,
-            "back": request.POST.get("next", ""),
-        },
-        status=status,
-    )
+    context = {
+        "project": project,
+        "vote": vote,
+        "notice": notice,
+        "notice_ok": ok,
+        "receipt_code": code,
+        "back": request.POST.get("next", ""),
+    }
+    response = render(request, "voting/public/_button.html", context, status=status)
+    if withdrawn and vote.get("vote_open") and _category_was_full(project, vote):
+        for other in selectors.other_vote_projects(project):
+            response.content += render_to_string(
+                "voting/public/_button.html",
+                {**context, "project": other, "notice": "", "receipt_code": None, "oob": True},
+                request,
+            ).encode()
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _category_was_full(project, vote) -> bool:
+    """After a withdrawal: whether the voter had used every vote of the project's category before it
+    (so the other projects said "withdraw one to vote" and now offer a Vote button again)."""
+    held = sum(1 for mine in vote.get("my_votes", ()) if mine.category_id == project.category_id)
+    return held + 1 >= vote.get("votes_per_category", 1) and project.category_id not in vote.get(
+        "full_category_ids", ()
+    )
 
 
 def _validated_csrf_token(request) -> str:
@@ -109,8 +126,9 @@ _MARK_CODE, _MARK_TOKEN, _MARK_BACK = "\x00code\x00", "\x00token\x00", "\x00back
 _accepted_html: dict[tuple, str] = {}
 
 
-def _accepted_button(request, project, code):
-    """htmx, after an accepted vote: the vote area with the receipt and the withdraw button.
+def _accepted_button(request, project, code, vote, full=False):
+    """htmx, after an accepted vote: the vote area with the receipt and the withdraw button (and,
+    when the vote was the voter's last in its category, the other forms of the category replaced).
 
     Its state is known (the vote is open and this voter's vote for the project counts), so nothing is
     read; the template is rendered without context processors, once per project, title and language."""
@@ -139,9 +157,38 @@ def _accepted_button(request, project, code):
         .replace(_MARK_TOKEN, _validated_csrf_token(request))
         .replace(_MARK_BACK, escape(back))
     )
+    if full:
+        html += _category_full_oob(project.category_id, vote.limit)
     response = HttpResponse(html)
     response["Cache-Control"] = "no-store"
     return response
+
+
+_full_oob_html: dict[tuple, str] = {}
+
+
+def _category_full_oob(category_id: int, limit: int) -> str:
+    """htmx out-of-band: every vote form of the category on the page becomes "You have used your
+    vote(s) in this category" (the forms carry ``data-vote-offer=<category>``), in the same answer as
+    the vote that used the category's last vote. The same for every voter: rendered once per
+    category, limit and language."""
+    key = (get_language(), category_id, limit)
+    html = _full_oob_html.get(key)
+    if html is None:
+        html = get_template("voting/public/_full.html").render({"n": limit, "oob_category": category_id})
+        if len(_full_oob_html) >= 5000:
+            _full_oob_html.clear()
+        _full_oob_html[key] = html
+    return html
+
+
+def _category_now_full(vote) -> bool:
+    """Whether this accepted vote used the voter's last vote in its category. With one vote per
+    category (the usual rule) or the last slot taken it did, without reading; otherwise the voter's
+    counted votes there are counted (annulled ones keep their slots, so they count)."""
+    if vote.limit == 1 or vote.slot == vote.limit:
+        return True
+    return selectors.votes_in_category(vote.stage_id, vote.category_id, vote.voter_hash) >= vote.limit
 
 
 def _phone_url(stage_or_project, back: str = "") -> str:
@@ -185,7 +232,7 @@ def cast(request, public_id):
         return _back(request, project)
     # The code exists only in this response: it is not kept anywhere (the vote stores its hash).
     if request.htmx:
-        response = _accepted_button(request, project, code)
+        response = _accepted_button(request, project, code, vote, _category_now_full(vote))
         response["HX-Trigger"] = VOTE_CHANGED
         return response
     return render(request, "voting/public/receipt.html", {"project": project, "vote": vote, "code": code})
@@ -198,6 +245,10 @@ def withdraw(request, public_id):
     if request.method == "GET":
         return redirect("contests:project", project.public_id)
     vote = selectors.my_vote_for(request.user, project)
+    if vote is not None and request.POST.get("confirm") != "1":
+        # Withdrawing asks first. htmx asks with the browser's dialog and sends confirm=1; this step
+        # is for browsers without JavaScript (a page) or without the dialog (in place).
+        return _withdraw_confirmation(request, project)
     if vote is None:
         notice, ok = _("You have no vote for this project."), False
     else:
@@ -212,7 +263,7 @@ def withdraw(request, public_id):
                 True,
             )
     if request.htmx:
-        response = _button(request, project, notice=notice, ok=ok)
+        response = _button(request, project, notice=notice, ok=ok, withdrawn=ok)
         if ok:
             response["HX-Trigger"] = VOTE_CHANGED
         return response
@@ -220,6 +271,26 @@ def withdraw(request, public_id):
         request, messages.SUCCESS if ok else messages.INFO if vote is None else messages.ERROR, notice
     )
     return _back(request, project)
+
+
+def _withdraw_confirmation(request, project):
+    """ "Withdraw your vote for …?" with a button that withdraws it (confirm=1) and a way back."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    context = {
+        "project": project,
+        "back": back or reverse("contests:project", args=[project.public_id]),
+        "in_place": bool(request.htmx),
+    }
+    template = (
+        "voting/public/_withdraw_confirm.html" if request.htmx else "voting/public/withdraw_confirm.html"
+    )
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @never_cache
@@ -456,20 +527,31 @@ def ballot(request, contest, edition):
 @never_cache
 @require_GET
 def challenge(request):
-    """A fresh proof-of-work challenge for the vote form; harder for busy or suspicious networks."""
+    """A fresh proof-of-work challenge for a vote for one project (``?project=<public id>``, signed into
+    the challenge); harder for busy or suspicious networks and new accounts. ``maxNumber``, beside
+    the challenge, is what the vote button measures its progress against."""
+    public_id = request.GET.get("project", "")
+    if not public_id:
+        return JsonResponse({"error": "Which project? Add ?project=<its id>."}, status=400)
+    # Only a well-formed id reaches the query, as in the URLs (a NUL byte fails on PostgreSQL).
+    project = (
+        selectors.vote_target(PublicIdConverter().to_python(public_id))
+        if re.fullmatch(PublicIdConverter.regex, public_id)
+        else None
+    )
+    if project is None:
+        return JsonResponse({"error": "No project with this id takes part in a vote."}, status=404)
+    stage = project.vote_stage
     meta = RequestMeta.from_request(request)
-    stage = None
     account, age = "", None
-    project = selectors.vote_target(request.GET["project"]) if request.GET.get("project") else None
-    if project is not None:
-        stage = project.vote_stage
     if request.user.is_authenticated and stage is not None:
         account = selectors.voter_hash(request.user, stage)
         age = antifraud.account_facts(request.user, timezone.now()).age_seconds
     level = antifraud.pow_level(
         account=account, network=antifraud.network_hash(meta.ip), account_age=age, stage=stage
     )
-    return JsonResponse(antifraud.new_challenge(level))
+    challenge = antifraud.new_challenge(level, project=project.public_id)
+    return JsonResponse({**challenge, "maxNumber": antifraud.max_number(level)})
 
 
 @require_GET
