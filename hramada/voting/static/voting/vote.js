@@ -50,6 +50,7 @@ function jobFor(input) {
       fetching: null,
       waiting: false, // the voter tapped: send as soon as solved
       busy: false, // waiting or sending: further taps do nothing
+      failedAt: 0, // when fetching its challenge last failed ahead of a tap
     };
     jobs.set(input, job);
     observer?.observe(input.form);
@@ -82,6 +83,7 @@ function pick() {
     if (job.payload && valid(job)) continue;
     if (job.waiting) return job;
     if (!job.near || sending || document.visibilityState === "hidden") continue;
+    if (job.failedAt && performance.now() - job.failedAt < 30_000) continue;
     const box = job.form.getBoundingClientRect();
     const distance = Math.abs(box.top + box.height / 2 - middle);
     if (distance < bestDistance) {
@@ -133,7 +135,12 @@ async function run() {
     }
   } catch (error) {
     if (current === job) current = null;
-    failed(job);
+    if (job.waiting) {
+      failed(job); // the voter is waiting: say so, the button works again
+    } else {
+      job.failedAt = performance.now(); // ahead of a tap: try again later, go on with the others
+      run();
+    }
     return;
   }
   if (current !== job || job.id !== id) return; // another job took over meanwhile
