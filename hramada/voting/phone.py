@@ -8,10 +8,13 @@ queue, whose table would keep it).
 """
 
 import hmac
+import logging
 import secrets
 from datetime import timedelta
 
+import phonenumbers
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,54 +24,102 @@ from django.utils.translation import ngettext
 from hramada.contests.models import Stage
 from hramada.core.errors import DomainError
 from hramada.core.hashing import keyed_hash
+from hramada.places.selectors import country_name
 
 from . import antifraud, sms
 from .models import PhoneCheck, VoterPhone, VotingRules
 from .selectors import voter_hash
 
+logger = logging.getLogger(__name__)
+
 CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 RESEND_AFTER = timedelta(seconds=60)
 MAX_SENDS_PER_DAY = 5
-# Country calling code and national number length. A number typed without "+" is read in the
-# default country (setting VOTING_PHONE_COUNTRY), with its trunk prefix ("8 0.." in Belarus, "0.." in
-# Armenia and Moldova) removed.
-COUNTRIES = {"BY": ("375", 9), "AM": ("374", 8), "MD": ("373", 8)}
-_ALLOWED = set("0123456789 +-().")
+# Text messages cost money, and premium or foreign numbers cost more ("SMS pumping": bots ask for
+# codes to numbers whose operator pays the attacker). Besides the per-voter limits above, each day
+# counts the codes sent to one number, to one network and for one edition; setting SMS_LIMITS
+# overrides these.
+DEFAULT_SMS_LIMITS = {"number_per_day": 5, "network_per_day": 20, "edition_per_day": 2000}
+_MOBILE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
-def default_country() -> str:
-    country = getattr(settings, "VOTING_PHONE_COUNTRY", "BY")
-    return country if country in COUNTRIES else "BY"
+def sms_limits() -> dict:
+    return {**DEFAULT_SMS_LIMITS, **getattr(settings, "SMS_LIMITS", {})}
 
 
-def normalise_phone(raw: str, country: str | None = None) -> str | None:
-    """The number in E.164 form ("+375291234567"), or None if it cannot be a phone number."""
+def parse_phone(raw: str, country: str = "BY") -> phonenumbers.PhoneNumber | None:
+    """The typed number, read in ``country`` when it has no "+" (with its trunk prefix: "8 029..." in
+    Belarus, "0..." in Armenia and Moldova), or None if it is not a valid number anywhere."""
     text = (raw or "").strip()
-    if not text or len(text) > 30 or set(text) - _ALLOWED or "+" in text[1:]:
+    if not text or len(text) > 30:
         return None
-    digits = "".join(ch for ch in text if ch.isdigit())
-    international = text.startswith("+")
-    if not international and digits.startswith("00"):
-        digits, international = digits[2:], True
-    if not international:
-        calling, length = COUNTRIES[country or default_country()]
-        if digits.startswith(calling) and len(digits) == len(calling) + length:
-            pass  # international form without the "+"
-        elif calling == "375" and digits.startswith("80") and len(digits) == length + 2:
-            digits = calling + digits[2:]
-        elif digits.startswith("0") and len(digits) == length + 1:
-            digits = calling + digits[1:]
-        elif len(digits) == length:
-            digits = calling + digits
-        else:
-            return None
-    for calling, length in COUNTRIES.values():
-        if digits.startswith(calling) and len(digits) != len(calling) + length:
-            return None
-    if not 8 <= len(digits) <= 15 or digits.startswith("0"):
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, country)
+    except phonenumbers.NumberParseException:
         return None
-    return "+" + digits
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def normalise_phone(raw: str, country: str = "BY") -> str | None:
+    """The number in E.164 form ("+375291234567"), or None if it cannot be a phone number."""
+    number = parse_phone(raw, country)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
+
+
+def allowed_mobile(raw: str, countries: list[str]) -> str:
+    """The E.164 form of a mobile number of one of ``countries``; otherwise a DomainError saying why."""
+    number = parse_phone(raw, countries[0])
+    if number is None:
+        raise DomainError(
+            _(
+                "This does not look like a phone number. Type it with the country code, for example +375 29 123 45 67."
+            ),
+            field="phone",
+        )
+    if phonenumbers.region_code_for_number(number) not in countries:
+        raise DomainError(
+            _("Codes are sent only to mobile numbers of: %(countries)s.")
+            % {"countries": ", ".join(country_name(code) for code in countries)},
+            field="phone",
+        )
+    if phonenumbers.number_type(number) not in _MOBILE:
+        raise DomainError(
+            _("This is not a mobile number. The code comes by text message: type a mobile phone's number."),
+            field="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _count_today(kind: str, value: str, now) -> int:
+    """Count one text message for ``kind`` (number, network, edition) today; returns today's count."""
+    key = f"sms:{kind}:{value}:{timezone.localdate(now).isoformat()}"
+    cache.add(key, 0, timeout=2 * 86400)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=2 * 86400)
+        return 1
+
+
+def _spend_daily_allowance(*, e164: str, network: str, stage: Stage, now) -> None:
+    limits = sms_limits()
+    number = keyed_hash(e164, purpose="sms-number")[:32]  # the number itself is never stored
+    if _count_today("number", number, now) > limits["number_per_day"]:
+        raise DomainError(
+            _("This number has received too many codes today. Please try again tomorrow."), field="phone"
+        )
+    if _count_today("network", network or "-", now) > limits["network_per_day"]:
+        raise DomainError(
+            _("Too many codes were sent to phones from your network today. Please try again tomorrow.")
+        )
+    if _count_today("edition", str(stage.edition_id), now) > limits["edition_per_day"]:
+        logger.warning(
+            "Phone check: the daily limit of text messages for edition %s is reached.", stage.edition_id
+        )
+        raise DomainError(_("Too many codes were sent for this vote today. Please try again tomorrow."))
 
 
 def phone_hash(e164: str, stage: Stage) -> str:
@@ -85,7 +136,7 @@ def has_verified_phone(user, stage: Stage) -> bool:
     return VoterPhone.objects.filter(stage=stage, voter_hash=voter_hash(user, stage)).exists()
 
 
-def _require_check(user, stage: Stage, now) -> str:
+def _require_check(user, stage: Stage, now) -> tuple[str, VotingRules]:
     if user is None or not user.is_authenticated:
         raise DomainError(_("Sign in to vote."))
     rules = VotingRules.objects.filter(stage=stage).first()
@@ -93,7 +144,7 @@ def _require_check(user, stage: Stage, now) -> str:
         raise DomainError(_("This vote does not ask for a phone check."))
     if now >= stage.closes_at:
         raise DomainError(_("Voting is not open."))
-    return voter_hash(user, stage)
+    return voter_hash(user, stage), rules
 
 
 def _number_taken() -> DomainError:
@@ -104,20 +155,14 @@ def _number_taken() -> DomainError:
 
 
 def start_phone_check(*, user, stage: Stage, phone: str, now=None, request_meta=None) -> PhoneCheck:
-    """Send a 6-digit code (valid 10 minutes) to the voter's phone; a new code at most once a minute
-    and five times a day, and a limited number of messages per network and hour."""
+    """Send a 6-digit code (valid 10 minutes) to a mobile number of a country the rules allow; a new
+    code at most once a minute and five times a day per voter, and limited numbers of messages per
+    number, per network (hour and day) and per edition and day."""
     now = now or timezone.now()
-    voter = _require_check(user, stage, now)
+    voter, rules = _require_check(user, stage, now)
     if VoterPhone.objects.filter(stage=stage, voter_hash=voter).exists():
         raise DomainError(_("Your phone number is already confirmed for this vote."))
-    e164 = normalise_phone(phone)
-    if e164 is None:
-        raise DomainError(
-            _(
-                "This does not look like a phone number. Type it with the country code, for example +375 29 123 45 67."
-            ),
-            field="phone",
-        )
+    e164 = allowed_mobile(phone, rules.phone_country_list)
     digest = phone_hash(e164, stage)
     if VoterPhone.objects.filter(stage=stage, phone_hash=digest).exists():
         raise _number_taken()
@@ -140,6 +185,7 @@ def start_phone_check(*, user, stage: Stage, phone: str, now=None, request_meta=
                     _("You have asked for %(n)s codes today. Please try again tomorrow.")
                     % {"n": MAX_SENDS_PER_DAY}
                 )
+        _spend_daily_allowance(e164=e164, network=network, stage=stage, now=now)
         check.phone_hash = digest
         check.code_hash = _code_hash(digest, code)
         check.expires_at = now + CODE_TTL
@@ -164,7 +210,7 @@ def verify_phone(*, user, stage: Stage, code: str, now=None) -> VoterPhone:
     """The voter types the code back: five tries per code, within 10 minutes; the number is then
     bound to this voter for the edition (a database constraint: one number, one voter)."""
     now = now or timezone.now()
-    voter = _require_check(user, stage, now)
+    voter, _rules = _require_check(user, stage, now)
     existing = VoterPhone.objects.filter(stage=stage, voter_hash=voter).first()
     if existing is not None:
         return existing

@@ -21,7 +21,15 @@ from hramada.core.db import prepared_cursor
 from hramada.core.hashing import keyed_hash
 
 from . import antifraud
-from .models import PhoneCheck, ProjectHourCount, Vote, VoterPhone, VotingCodeBatch, VotingRules
+from .models import (
+    PhoneCheck,
+    ProjectHourCount,
+    Vote,
+    VoterPhone,
+    VotingCodeBatch,
+    VotingRules,
+    country_codes,
+)
 
 RULES_VERSION = 1
 ELIGIBILITY = "verified_email"
@@ -48,7 +56,8 @@ def rules_document(rules: VotingRules) -> dict:
     """The published rules as data; their canonical JSON is what the fingerprint hashes.
 
     Version 1 documents keep exactly their original fields, so rules frozen before version 2 still
-    reproduce their stored fingerprints; version 2 adds voting codes, the phone check and delayed counts.
+    reproduce their stored fingerprints; version 2 adds voting codes, the phone check and delayed counts;
+    version 3 the countries whose mobile numbers the phone check accepts.
     """
     stage = rules.stage
     document = {
@@ -67,6 +76,8 @@ def rules_document(rules: VotingRules) -> dict:
             rules.count_delay_hours if rules.show_counts == VotingRules.ShowCounts.DELAYED else 0
         )
         document["annulment"] = "organisers may annul votes with a published reason"
+    if document["version"] >= 3 and rules.require_phone:
+        document["phone_countries"] = country_codes(rules.phone_countries)
     return document
 
 

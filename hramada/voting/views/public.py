@@ -482,6 +482,7 @@ def phone(request, contest, edition):
     context = {
         "stage": stage,
         "edition": stage.edition,
+        "rules": rules,
         "verified": verified,
         "pending": pending,
         "phone_form": phone_form,
