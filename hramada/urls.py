@@ -2,11 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
 from hramada.core.views import public as core_public
 from hramada.people.views import mfa as mfa_views
+from hramada.people.views import public as people_public
 
 # 500 becomes "503, busy, try again" when the database is unreachable or gave up on a lock.
 handler500 = "hramada.core.views.errors.server_error"
@@ -22,10 +21,10 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    # Inside the prefix, so the switcher knows the language of the page it translates.
-    # Exempt from CSRF: it only sets the visitor's language cookie, and cached public pages carry
-    # no per-visitor token.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # Inside the prefix, so the switcher knows the language of the page it translates. Django's view,
+    # exempt from CSRF (it sets the visitor's language cookie; cached public pages carry no per-visitor
+    # token), which also remembers a signed-in person's new language for their e-mails.
+    path("i18n/setlang/", people_public.set_language, name="set_language"),
     # The vote's endpoints come first: resolving a URL tries the patterns in order, and a vote is the
     # busiest request of a contest (bench/vote.py). Its patterns overlap no other app's.
     path("", include("hramada.voting.urls")),

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from hramada.people.selectors import email_language
+
 
 def team_recipients(project) -> list[tuple[str, str]]:
     """(e-mail, language) of the project's team: members who joined, and the account that submitted it.
@@ -30,8 +32,7 @@ def team_recipients(project) -> list[tuple[str, str]]:
         if user is None or not user.email or user.email.lower() in seen:
             continue
         seen.add(user.email.lower())
-        person = getattr(user, "person", None)
-        out.append((user.email, getattr(person, "preferred_language", "") or settings.LANGUAGE_CODE))
+        out.append((user.email, email_language(user)))
     return out
 
 

@@ -4,8 +4,10 @@ Forms only parse and give friendly per-field messages; the services in ``service
 """
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hramada.core.widgets import SearchableSelect
@@ -288,9 +290,16 @@ class StaffEntryForm(forms.Form):
         widget=SearchableSelect(search_url=reverse_lazy("places:settlement_search")),
         help_text=_("Town or village where the person lives. Type part of its name to find it."),
     )
+    preferred_language = forms.ChoiceField(
+        label=_("Language for e-mails"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The ticket and any later news about the registration are written in it."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].initial = get_language()
         self.fields["home_settlement"].queryset = Settlement.objects.select_related("region", "district")
         self.fields["home_settlement"].label_from_instance = lambda s: s.full_name
 

@@ -20,7 +20,7 @@ def send_registration_email(registration_id: int) -> None:
     email = person.email or (person.user.email if person.user_id else "")
     if not email:
         return  # entered from a paper list without an address: the organisers tell them in person
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(person.email_language):
         event = registration.event
         ticket_url = settings.SITE_URL + reverse("events:ticket", args=[event.slug, registration.ticket_code])
         context = {"registration": registration, "event": event, "ticket_url": ticket_url, "person": person}

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from hramada.people.selectors import language_for_address
+
 
 @task()
 def send_invitation_email(invitation_id: int) -> None:
@@ -20,10 +22,9 @@ def send_invitation_email(invitation_id: int) -> None:
         return
     token = secrets.token_urlsafe(32)
     Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
-    lang = (
-        invitation.invited_by.preferred_language if invitation.invited_by else ""
-    ) or settings.LANGUAGE_CODE
-    with translation.override(lang):
+    # The invitee's own language if they have an account (or are a known person), else the inviter's.
+    inviter = invitation.invited_by.email_language if invitation.invited_by else ""
+    with translation.override(language_for_address(invitation.email, default=inviter)):
         path = reverse("orgs:accept_invitation", kwargs={"token": token})
         context = {"invitation": invitation, "url": f"{settings.SITE_URL}{path}"}
         subject = render_to_string("orgs/email/invitation_subject.txt", context).strip()

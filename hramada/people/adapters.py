@@ -5,9 +5,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from disposable_email_domains import blocklist as _disposable_domains
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .services import ensure_person
+from .selectors import language_for_address
+from .services import remember_site_language
 
 
 def is_disposable_email(address: str) -> bool:
@@ -47,9 +49,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            person = ensure_person(user)
-            lang = getattr(request, "LANGUAGE_CODE", "")
-            if lang and not person.preferred_language:
-                person.preferred_language = lang
-                person.save(update_fields=["preferred_language"])
+            # The language of the sign-up page is the site's language for this person, which e-mails
+            # follow; the profile's "Language for e-mails" stays unset until they choose one.
+            remember_site_language(user, getattr(request, "LANGUAGE_CODE", ""))
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """Each message in its recipient's language: an account's own (someone else may cause a message
+        to it, such as a sign-up with its address), else the language of the page it was asked from."""
+        with translation.override(language_for_address(email, default=translation.get_language())):
+            super().send_mail(template_prefix, email, context)

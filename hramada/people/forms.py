@@ -23,12 +23,19 @@ class ProfileForm(forms.Form):
         label=_("Language for e-mails"),
         choices=[("", _("Same as the site"))] + list(settings.LANGUAGES),
         required=False,
+        help_text=_(
+            "“Same as the site”: the language you last used here (when you signed up, logged in or switched)."
+        ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, site_language: str = "", **kwargs):
         from django.apps import apps
 
         super().__init__(*args, **kwargs)
+        names = dict(settings.LANGUAGES)
+        if site_language in names:
+            same = _("Same as the site (now %(language)s)") % {"language": names[site_language]}
+            self.fields["preferred_language"].choices = [("", same)] + list(settings.LANGUAGES)
         settlement = apps.get_model("places", "Settlement")
         community = apps.get_model("places", "Community")
         self.fields["home_settlement"].queryset = settlement.objects.select_related("region", "district")

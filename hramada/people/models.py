@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 from django.utils.translation import pgettext_lazy
+
 from hramada.core.models import BaseModel
 
 
@@ -103,7 +104,11 @@ class Person(BaseModel):
         on_delete=models.SET_NULL,
         related_name="members",
     )
+    # The language chosen on the profile for e-mails; empty: the language of the site (``site_language``).
     preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+    # The language of the site when the person signed up, last logged in or last switched language: what
+    # e-mails use unless ``preferred_language`` is set (``email_language``).
+    site_language = models.CharField(_("language of the site"), max_length=8, blank=True, editable=False)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
 
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
@@ -138,6 +143,16 @@ class Person(BaseModel):
         if self.erased_at:
             return str(_("Former participant"))
         return self.display_name
+
+    @property
+    def email_language(self) -> str:
+        """The language e-mails to this person are written in: the one chosen for e-mails on the profile,
+        else the language of the site they use, else the site's default."""
+        known = {code for code, _name in settings.LANGUAGES}
+        for language in (self.preferred_language, self.site_language):
+            if language in known:
+                return language
+        return settings.LANGUAGE_CODE
 
 
 class ConsentRecord(models.Model):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
@@ -28,16 +29,41 @@ def ensure_person(user: User) -> Person:
         )
 
 
+def remember_site_language(user, language: str) -> None:
+    """Keep the language of the site the user signed up, logged in or switched to: e-mails follow it
+    unless the profile names a language for them. Not audited: it changes with every visit in another
+    language and decides only which language the person's own e-mails are written in."""
+    if not getattr(user, "is_authenticated", False) or language not in {c for c, _n in settings.LANGUAGES}:
+        return
+    person = ensure_person(user)
+    if person.site_language != language:
+        Person.objects.filter(pk=person.pk).update(site_language=language)
+        person.site_language = language
+
+
 @transaction.atomic
 def create_person(
-    *, actor, display_name: str, email: str = "", home_settlement=None, source=Person.Source.STAFF
+    *,
+    actor,
+    display_name: str,
+    email: str = "",
+    home_settlement=None,
+    source=Person.Source.STAFF,
+    preferred_language: str = "",
 ):
-    """Record a person who may have no login (entered by staff from a phone call or a paper list)."""
+    """Record a person who may have no login (entered by staff from a phone call or a paper list), with
+    the language their e-mails should be written in if staff know it."""
     display_name = (display_name or "").strip()
     if not display_name:
         raise DomainError(_("A name is required."), field="display_name")
+    if preferred_language not in {code for code, _name in settings.LANGUAGES}:
+        preferred_language = ""
     person = Person.objects.create(
-        display_name=display_name, email=email.strip().lower(), home_settlement=home_settlement, source=source
+        display_name=display_name,
+        email=email.strip().lower(),
+        home_settlement=home_settlement,
+        source=source,
+        preferred_language=preferred_language,
     )
     audit.record(actor=actor, action="people.person.created", target=person, data={"source": source})
     return person
@@ -126,6 +152,7 @@ def export_person_section(person: Person) -> dict:
         "home_settlement": person.home_settlement.full_name if person.home_settlement_id else None,
         "home_community": person.home_community.name if person.home_community_id else None,
         "preferred_language": person.preferred_language,
+        "site_language": person.site_language,
         "gender": person.gender or None,
         "gender_consent_at": _iso(person.gender_consent_at),
         "birth_year": person.birth_year,
@@ -205,6 +232,7 @@ def erase_account(*, user: User) -> Person:
     person.home_settlement = None
     person.home_community = None
     person.preferred_language = ""
+    person.site_language = ""
     for field in SENSITIVE_FIELDS:
         setattr(person, field, None if field == "birth_year" else "")
         setattr(person, f"{field}_consent_at", None)

@@ -12,14 +12,16 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from hramada.people.selectors import email_language
+
 
 def _send(reviewer, template: str, context: dict) -> None:
     user = reviewer.user
     if user is None or not user.email:
         return
-    person = getattr(user, "person", None)
-    language = getattr(person, "preferred_language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):  # the link too: addresses carry the language (/be/, /ru/, /en/)
+    with translation.override(
+        email_language(user)
+    ):  # the link too: addresses carry the language (/be/, /ru/, /en/)
         context = {
             **context,
             "round": reviewer.round,

@@ -7,13 +7,27 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language as django_set_language
 
 from hramada.core.errors import DomainError
 
 from .. import services
 from ..consent import SENSITIVE_FIELDS
 from ..forms import DeleteAccountForm, ProfileForm, SensitiveForm
+
+
+# Exempt from CSRF like Django's own view: it sets the visitor's language cookie, and cached public pages
+# carry no per-visitor token. A cross-site form cannot change a signed-in person's site language: the
+# session cookie is SameSite=Lax, so such a POST arrives without it, as from an anonymous visitor.
+@csrf_exempt
+def set_language(request):
+    """Django's language switcher; a signed-in person's e-mails follow the language they switch to."""
+    response = django_set_language(request)
+    if request.method == "POST" and response.status_code in (200, 302):
+        services.remember_site_language(request.user, request.POST.get("language", ""))
+    return response
 
 
 def _apply_errors(form, exc: DomainError):
@@ -33,10 +47,10 @@ def profile(request):
     sensitive_initial = {f: getattr(person, f) for f in SENSITIVE_FIELDS} | {
         f"{f}_consent": getattr(person, f"{f}_consent_at") is not None for f in SENSITIVE_FIELDS
     }
-    form = ProfileForm(initial=initial)
+    form = ProfileForm(initial=initial, site_language=person.site_language)
     sensitive = SensitiveForm(initial=sensitive_initial)
     if request.method == "POST" and request.POST.get("form") == "profile":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, site_language=person.site_language)
         if form.is_valid():
             try:
                 services.update_profile(person=person, actor=request.user, **form.cleaned_data)
