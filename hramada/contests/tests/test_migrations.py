@@ -38,3 +38,15 @@ def test_invitations_sent_before_expiry_existed_expire_14_days_after_they_were_c
         )
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editions_made_before_drafts_existed_stay_published():
+    edition = EditionFactory(published_at=None)
+    try:
+        _migrate([("contests", "0005_private_project_files")])
+        new = _migrate([("contests", "0006_edition_published_at")])
+        row = new.get_model("contests", "Edition").objects.get(pk=edition.pk)
+        assert row.published_at == row.created_at
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
