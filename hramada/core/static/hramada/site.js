@@ -8,7 +8,10 @@
     });
     // Place pickers: reveal the type-ahead box that refills the select through htmx.
     root.querySelectorAll("[data-picker-search]").forEach(function (el) { el.hidden = false; });
-    root.querySelectorAll("[data-confirm]").forEach(function (el) {
+    // Once per form: htmx:load also fires for the whole page, and a second listener asked twice (a
+    // second "Cancel" refused what the first "OK" had accepted).
+    root.querySelectorAll("[data-confirm]:not([data-confirm-ready])").forEach(function (el) {
+      el.setAttribute("data-confirm-ready", "");
       el.addEventListener("submit", function (ev) {
         if (!window.confirm(el.getAttribute("data-confirm"))) { ev.preventDefault(); }
       });
