@@ -72,7 +72,8 @@ class Server:
     By default it serves this project (``bench.wsgi``, the real settings plus the baseline view) on
     ``database_url``; ``python``, ``app``, ``cwd`` and ``env`` serve another project (the peer a
     benchmark compares with) with the same gunicorn settings. ``health`` is a path that answers 200
-    once the server is up (within ``start_timeout`` seconds).
+    once the server is up (within ``start_timeout`` seconds). ``worker_timeout`` is gunicorn's
+    ``--timeout`` (its default, 30 s, unless a benchmark gives every side the same longer one).
     """
 
     def __init__(
@@ -87,6 +88,7 @@ class Server:
         health: str = "/healthz",
         health_headers: dict | None = None,
         start_timeout: float = 120,
+        worker_timeout: int = 30,
     ):
         self.port = free_port()
         self.workers = workers
@@ -106,6 +108,8 @@ class Server:
                 str(workers),
                 "--worker-class",
                 "sync",
+                "--timeout",
+                str(worker_timeout),
                 "--log-level",
                 "warning",
             ],
