@@ -5,6 +5,8 @@ what the browser check needs."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hramada.contests.tests.factories import CategoryFactory, ProjectFactory
@@ -70,9 +72,13 @@ def test_the_last_vote_of_a_category_turns_its_other_forms_into_a_note(client):
 def test_with_votes_left_in_the_category_the_other_forms_stay(client):
     stage, category, projects, _bus = setup(limit=2)
     client.force_login(UserFactory())
-    first = client.post(reverse("voting:cast", args=[projects[0].public_id]), **HTMX).content.decode()
+    first = client.post(
+        reverse("voting:cast", args=[projects[0].public_id]), {"others": "1"}, **HTMX
+    ).content.decode()
     assert "receipt-code" in first and "data-hx-swap-oob" not in first
-    second = client.post(reverse("voting:cast", args=[projects[1].public_id]), **HTMX).content.decode()
+    second = client.post(
+        reverse("voting:cast", args=[projects[1].public_id]), {"others": "1"}, **HTMX
+    ).content.decode()
     assert full_oob(category) in second
     assert "You have used your 2 votes in this category: withdraw one to vote for this project." in second
 
@@ -86,8 +92,32 @@ def test_a_category_used_up_after_a_withdrawal_is_noticed(client):
     services.cast_vote(user=user, project=projects[1])
     services.withdraw_vote(user=user, vote=first)
     client.force_login(user)
-    answer = client.post(reverse("voting:cast", args=[projects[2].public_id]), **HTMX).content.decode()
+    url = reverse("voting:cast", args=[projects[2].public_id])
+    answer = client.post(url, {"others": "1"}, **HTMX).content.decode()
     assert Vote.objects.get(project=projects[2]).slot == 1
+    assert full_oob(category) in answer
+
+
+def test_from_a_page_without_other_forms_of_the_category_nothing_is_counted(client):
+    """A project's own page shows no other vote form (the button sends no others=1): with several
+    votes per category and slot 1, the answer does not count the voter's votes to say the category
+    is full; with one vote per category it says so anyway (it knows without reading)."""
+    stage, category, projects, _bus = setup(limit=2)
+    user = UserFactory()
+    first, _code = services.cast_vote(user=user, project=projects[0])
+    services.cast_vote(user=user, project=projects[1])
+    services.withdraw_vote(user=user, vote=first)
+    client.force_login(user)
+    client.get(reverse("contests:project", args=[projects[2].public_id]))  # session and CSRF warm
+    with CaptureQueriesContext(connection) as counted:
+        answer = client.post(reverse("voting:cast", args=[projects[2].public_id]), **HTMX).content.decode()
+    assert "receipt-code" in answer and "data-hx-swap-oob" not in answer
+    assert not any("COUNT(" in q["sql"].upper() for q in counted.captured_queries)
+    # The same vote from a page with the category's other forms is told the category is full.
+    services.withdraw_vote(user=user, vote=Vote.objects.get(project=projects[2], withdrawn_at=None))
+    answer = client.post(
+        reverse("voting:cast", args=[projects[2].public_id]), {"others": "1"}, **HTMX
+    ).content.decode()
     assert full_oob(category) in answer
 
 

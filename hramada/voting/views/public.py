@@ -182,12 +182,16 @@ def _category_full_oob(category_id: int, limit: int) -> str:
     return html
 
 
-def _category_now_full(vote) -> bool:
+def _category_now_full(vote, page_has_others: bool) -> bool:
     """Whether this accepted vote used the voter's last vote in its category. With one vote per
-    category (the usual rule) or the last slot taken it did, without reading; otherwise the voter's
-    counted votes there are counted (annulled ones keep their slots, so they count)."""
+    category (the usual rule) or the last slot taken it did, without reading. Otherwise the voter's
+    votes there are counted (annulled ones keep their slots, so they count), but only when the page
+    shows other vote forms of the category (the button says so: ``others=1``); a project's own page
+    has none, so its votes pay no extra query."""
     if vote.limit == 1 or vote.slot == vote.limit:
         return True
+    if not page_has_others:
+        return False
     return selectors.votes_in_category(vote.stage_id, vote.category_id, vote.voter_hash) >= vote.limit
 
 
@@ -232,7 +236,8 @@ def cast(request, public_id):
         return _back(request, project)
     # The code exists only in this response: it is not kept anywhere (the vote stores its hash).
     if request.htmx:
-        response = _accepted_button(request, project, code, vote, _category_now_full(vote))
+        full = _category_now_full(vote, request.POST.get("others") == "1")
+        response = _accepted_button(request, project, code, vote, full)
         response["HX-Trigger"] = VOTE_CHANGED
         return response
     return render(request, "voting/public/receipt.html", {"project": project, "vote": vote, "code": code})

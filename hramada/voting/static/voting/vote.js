@@ -235,6 +235,7 @@ function send(job) {
   }
   input.value = job.payload;
   job.payload = ""; // a challenge buys one vote
+  markOthers(form);
   job.challenge = null;
   const { messages } = parts(form);
   lock(form, messages.msgSending, messages.msgSending);
@@ -244,6 +245,23 @@ function send(job) {
   } else {
     form.submit();
   }
+}
+
+// others=1 when the page shows other vote forms of the form's category: the answer then says
+// whether this vote used the category's last one (they turn into a note), which with several votes
+// per category costs the server a count it skips for a project's own page.
+function markOthers(form) {
+  const category = form.dataset.voteOffer;
+  if (!category) return;
+  const others = document.querySelectorAll(`form[data-vote-offer="${CSS.escape(category)}"]`).length > 1;
+  let field = form.querySelector("input[name=others]");
+  if (!field) {
+    field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "others";
+    form.append(field);
+  }
+  field.value = others ? "1" : "";
 }
 
 document.addEventListener("submit", (event) => {
@@ -257,6 +275,7 @@ document.addEventListener("submit", (event) => {
     if (form.getAttribute("aria-busy") === "true") return;
     const { messages } = parts(form);
     lock(form, messages.msgSending || "…", messages.msgSending);
+    markOthers(form);
     if (globalThis.htmx) globalThis.htmx.trigger(form, "vote-ready");
     else form.submit();
     return;
