@@ -15,9 +15,10 @@ In the same run it measures the baseline: a logged-in POST to a view that insert
 ratio is the median of the rounds' ratios, so a burst of other work on the machine spoils one round,
 not the result.
 
-Challenges are fetched over HTTP and solved (the altcha library, two processes) before the timed
-phase, so the client's hashing does not compete with the server for the two cores while measuring;
-they stay valid for 10 minutes, much longer than a run. Each network stays under the "busy network"
+Challenges are fetched over HTTP and solved (the altcha library, two processes) before each round,
+not timed, so the client's hashing does not compete with the server for the two cores while
+measuring; they stay valid for 10 minutes, much longer than a round (a whole run can take longer on
+a busy machine). Each network stays under the "busy network"
 threshold, so the level-0 challenges the voters fetched are still the level the server demands.
 
 A few intentional extra requests check integrity under load: double submits (the same voter and
@@ -34,13 +35,11 @@ Last line: RESULT vote <votes/s> votes/s baseline <insert-view req/s> ratio <vot
 """
 
 import argparse
-import http.client
 import os
 import random
 import secrets
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -67,76 +66,6 @@ USER_AGENTS = [
 ]
 
 
-def send(port: int, items: list[dict], concurrency: int, keep_body: bool = False) -> dict:
-    """Send each item (method, path, headers, body) once from ``concurrency`` keep-alive connections.
-
-    Like ``harness.drive``, plus per-request headers and bodies; each item gets its ``status`` (and
-    ``response`` with ``keep_body``). Returns throughput, latency percentiles and status counts.
-    """
-    lock = threading.Lock()
-    queue = list(reversed(items))
-    latencies, statuses = [], {}
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                if not queue:
-                    break
-                item = queue.pop()
-            started = time.perf_counter()
-            try:
-                conn.request(item["method"], item["path"], body=item.get("body"), headers=item["headers"])
-                response = conn.getresponse()
-                body = response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                status, body = "error", b""
-            elapsed = time.perf_counter() - started
-            item["status"] = status
-            if keep_body:
-                item["response"] = body
-            with lock:
-                latencies.append(elapsed)
-                statuses[status] = statuses.get(status, 0) + 1
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "rps": len(latencies) / wall,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
-        "statuses": statuses,
-        "n": len(latencies),
-        "wall": wall,
-    }
-
-
-def _combined(results: list[dict]) -> dict:
-    """Several ``send`` results as one: median throughput and p50, worst p99, summed counts."""
-    statuses = {}
-    for r in results:
-        for status, n in r["statuses"].items():
-            statuses[status] = statuses.get(status, 0) + n
-    return {
-        "rps": statistics.median(r["rps"] for r in results),
-        "p50_ms": statistics.median(r["p50_ms"] for r in results),
-        "p99_ms": max(r["p99_ms"] for r in results),
-        "statuses": statuses,
-        "n": sum(r["n"] for r in results),
-        "wall": sum(r["wall"] for r in results),
-    }
-
-
 def seed(args, rng):
     """Organisation, contest, edition, categories with eligible projects, an open vote with frozen
     rules, and voters: verified e-mail, weeks-old accounts, each in one simulated /24 network."""
@@ -159,7 +88,13 @@ def seed(args, rng):
     contest = Contest.objects.create(
         organisation=org, title="Social Weekend", title_en="Social Weekend", slug="bench-sw"
     )
-    edition = Edition.objects.create(contest=contest, year=2026, title="Bench 2026", title_en="Bench 2026")
+    edition = Edition.objects.create(
+        contest=contest,
+        year=2026,
+        title="Bench 2026",
+        title_en="Bench 2026",
+        published_at=now - timedelta(days=1),
+    )
     stage = Stage.objects.create(
         edition=edition,
         kind=Stage.Kind.PUBLIC_VOTE,
@@ -342,59 +277,66 @@ def main():  # noqa: PLR0915 - one linear script
 
     server = harness.Server(url)
     try:
-        # The widget fetches a challenge for the project when the voter presses Vote; a double-click
-        # re-sends the same solved one, everything else fetches its own.
-        fetch = [
-            {
-                "method": "GET",
-                "path": f"{challenge_path}?project={item['project'].public_id}",
-                "headers": headers(item["voter"]),
-                "vote": item,
-            }
-            for item in warm_votes + votes
-            if not item.get("same_payload")
-        ]
-        t = time.perf_counter()
-        fetched = send(server.port, fetch, args.concurrency, keep_body=True)
         import json
 
-        challenges = [json.loads(f["response"]) for f in fetch if f["status"] == 200]
-        if len(challenges) != len(fetch):
-            print(f"CHECK FAILED: challenge fetch statuses {fetched['statuses']}")
-            sys.exit(1)
-        levels = {}
-        for c in challenges:
-            level = c["parameters"]["data"]["level"]
-            levels[level] = levels.get(level, 0) + 1
-        print(f"fetched {len(fetch)} challenges in {time.perf_counter() - t:.1f} s, levels {levels}")
-
-        t = time.perf_counter()
-        connections.close_all()  # the solver processes are forked: no shared database connections
-        with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
-            payloads = list(pool.map(antifraud.solve, challenges, chunksize=64))
-        print(f"solved {len(payloads)} challenges in {time.perf_counter() - t:.1f} s (2 processes)")
-        for f, payload in zip(fetch, payloads, strict=True):
-            f["vote"]["payload"] = payload
-        previous = None
-        for item in votes:
-            if item.get("same_payload"):
-                item["payload"] = previous["payload"]
-            previous = item
-        # The widget posts the vote with htmx once the proof of work is done (without JavaScript there
-        # is no proof of work, so no vote), and swaps in the vote area it gets back.
         widget = {} if args.page else {"HX-Request": "true", "HX-Target": "vote"}
-        for item in warm_votes + votes:
-            item.update(
-                method="POST",
-                headers={
-                    **headers(item["voter"]),
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    **widget,
-                },
-                body=urlencode({"next": item["page"], "altcha": item["payload"]}),
-            )
+        previous = {}
+        for before, item in zip(votes, votes[1:], strict=False):
+            if item.get("same_payload"):
+                previous[id(item)] = before
+        armed = {"fetched": 0, "fetch_s": 0.0, "solve_s": 0.0, "levels": {}}
 
-        def baseline_items():
+        def arm(items):
+            """Fetch and solve the challenges of ``items`` (not timed), then make their POSTs.
+
+            The widget fetches a challenge for the project when the voter presses Vote; a double-click
+            re-sends the same solved one, everything else fetches its own. Done just before the round
+            that sends them: a challenge lives 10 minutes, less than a whole run on a busy machine.
+            """
+            fetch = [
+                {
+                    "method": "GET",
+                    "path": f"{challenge_path}?project={item['project'].public_id}",
+                    "headers": headers(item["voter"]),
+                    "vote": item,
+                }
+                for item in items
+                if not item.get("same_payload")
+            ]
+            t = time.perf_counter()
+            fetched = harness.send(server.port, fetch, args.concurrency, keep_body=True)
+            challenges = [json.loads(f["response"]) for f in fetch if f["status"] == 200]
+            if len(challenges) != len(fetch):
+                print(f"CHECK FAILED: challenge fetch statuses {fetched['statuses']}")
+                sys.exit(1)
+            for c in challenges:
+                level = c["parameters"]["data"]["level"]
+                armed["levels"][level] = armed["levels"].get(level, 0) + 1
+            armed["fetched"] += len(fetch)
+            armed["fetch_s"] += time.perf_counter() - t
+            t = time.perf_counter()
+            connections.close_all()  # the solver processes are forked: no shared database connections
+            with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
+                payloads = list(pool.map(antifraud.solve, challenges, chunksize=64))
+            armed["solve_s"] += time.perf_counter() - t
+            for f, payload in zip(fetch, payloads, strict=True):
+                f["vote"]["payload"] = payload
+            for item in items:
+                if item.get("same_payload"):
+                    item["payload"] = previous[id(item)]["payload"]
+                # The widget posts the vote with htmx once the proof of work is done (without
+                # JavaScript there is no proof of work, so no vote), and swaps in the area it gets back.
+                item.update(
+                    method="POST",
+                    headers={
+                        **headers(item["voter"]),
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        **widget,
+                    },
+                    body=urlencode({"next": item["page"], "altcha": item["payload"]}),
+                )
+
+        def baseline_items(items):
             # Same voters, same headers and a body of the same shape as the votes.
             return [
                 {
@@ -403,22 +345,29 @@ def main():  # noqa: PLR0915 - one linear script
                     "headers": item["headers"],
                     "body": urlencode({"next": item["page"], "altcha": item["payload"]}),
                 }
-                for item in votes
+                for item in items
             ]
 
-        send(server.port, baseline_items()[:100], args.concurrency)
-        warm = send(server.port, warm_votes, min(args.concurrency, 4), keep_body=True)
+        arm(warm_votes)
+        warm_baseline = harness.send(server.port, baseline_items(warm_votes * 5), args.concurrency)
+        warm = harness.send(server.port, warm_votes, min(args.concurrency, 4), keep_body=True)
         # Alternating rounds: each slice of the votes right after the same slice of baseline requests,
         # so both sides of a round see the same machine (2 shared cores: other work comes and goes).
-        baseline_all = baseline_items()
         size = -(-len(votes) // args.rounds)
-        rounds = [
-            (
-                send(server.port, baseline_all[start : start + size], args.concurrency),
-                send(server.port, votes[start : start + size], args.concurrency, keep_body=True),
+        rounds = []
+        for start in range(0, len(votes), size):
+            part = votes[start : start + size]
+            arm(part)
+            rounds.append(
+                (
+                    harness.send(server.port, baseline_items(part), args.concurrency),
+                    harness.send(server.port, part, args.concurrency, keep_body=True),
+                )
             )
-            for start in range(0, len(votes), size)
-        ]
+        print(
+            f"fetched {armed['fetched']} challenges in {armed['fetch_s']:.1f} s, levels {armed['levels']}; "
+            f"solved them in {armed['solve_s']:.1f} s (2 processes), before each round"
+        )
     finally:
         server.stop()
     if not args.page:
@@ -432,7 +381,10 @@ def main():  # noqa: PLR0915 - one linear script
             warm["statuses"][item["status"]] = warm["statuses"].get(item["status"], 0) + 1
 
     # --- Checks ------------------------------------------------------------------------------------
-    failures = []
+    checks = harness.Checks()
+    failures = checks.failures
+    checks.statuses("warm-up baseline", warm_baseline, {204})
+    checks.statuses("baseline insert view", [b for b, _t in rounds], {204})
     all_votes = warm_votes + votes
     accepted = sum(1 for item in all_votes if item["status"] == 200)
     errors = [item["status"] for item in all_votes if item["status"] not in (200, 302)]
@@ -471,8 +423,8 @@ def main():  # noqa: PLR0915 - one linear script
 
     round_ratios = [t["rps"] / b["rps"] for b, t in rounds]
     ratio = statistics.median(round_ratios)
-    base1 = _combined([b for b, _t in rounds])
-    target = _combined([t for _b, t in rounds])
+    base1 = harness.combined([b for b, _t in rounds])
+    target = harness.combined([t for _b, t in rounds])
     baseline_rps = base1["rps"]
     if not args.page:
         target["statuses"] = {}
@@ -500,13 +452,12 @@ def main():  # noqa: PLR0915 - one linear script
         f"{doubles_ok}/{double_groups}, greedy voters held to {args.limit}: {greedy_ok}/{args.greedy}; "
         f"refusals logged {refusal_outcomes}, challenges spent {UsedChallenge.objects.count()}"
     )
-    for failure in failures:
-        print(f"CHECK FAILED: {failure}")
     if args.profile == "always" or (args.profile == "auto" and ratio < GOAL):
         profile(args, stage, categories, users[-args.profile_votes :] if args.profile_votes else [])
     print(f"total time {time.perf_counter() - started_all:.0f} s")
-    print(f"RESULT vote {target['rps']:.0f} votes/s baseline {baseline_rps:.0f} req/s ratio {ratio:.2f}")
-    sys.exit(1 if failures else 0)
+    checks.finish(
+        f"RESULT vote {target['rps']:.0f} votes/s baseline {baseline_rps:.0f} req/s ratio {ratio:.2f}"
+    )
 
 
 def profile(args, stage, categories, users):
