@@ -1,7 +1,7 @@
 """The same English word in two roles is two messages (a context tells them apart), so Belarusian and
 Russian say each one right: the event's organiser ("Арганізатар") is not the menu link to the organiser
-pages ("Арганізатару", "for the organiser"), and the Human Library's button books a reading ("Забраніраваць")
-instead of naming a book ("Кніга").
+pages ("Арганізатару", "for the organiser"), and the Human Library's button signs up for a reading
+("Запісацца", as the rest of the page says) instead of naming a book ("Кніга").
 
 The pages are rendered in be and ru and their words are checked as a reader sees them.
 """
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 # (be, ru) as a reader expects them
 ORGANISER_OF_EVENT = ("Арганізатар", "Организатор")
 ORGANISER_MENU = ("Арганізатару", "Организатору")
-BOOK_BUTTON = ("Забраніраваць", "Забронировать")
+BOOK_BUTTON = ("Запісацца", "Записаться")  # as the page says: "запішыцеся на размову"
 BOOK_NOUN = ("Кніга", "Книга")
 SIGN_UP_FOR_SESSION = ("Запісацца", "Записаться")
 REGISTER_ONESELF = ("Зарэгістравацца", "Зарегистрироваться")
