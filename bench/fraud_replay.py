@@ -285,9 +285,11 @@ def joined_for(rng, kind, first_vote):
 
 
 def daily_time(rng):
+    """A moment of the vote with the daily rhythm; a sitting starting in its last minutes could end
+    after the vote closed (its votes refused), so sittings start before the hour's 56th minute."""
     day = rng.randrange(VOTE_DAYS)
     hour = rng.choices(range(24), HOUR_WEIGHTS)[0]
-    return timedelta(days=day, hours=hour, minutes=rng.uniform(0, 60))
+    return timedelta(days=day, hours=hour, minutes=rng.uniform(0, 55))
 
 
 def plan(rng, n_voters):
@@ -641,9 +643,10 @@ def main():
     print(
         f"seed {args.seed}; honest traffic: {count['daily']} voters with a daily rhythm, {count['surge']} in a "
         f"social-media surge, a school of {count['school']}, a family of {count['family']} "
-        f"({sum(len(v.votes) for v in voters if v.group in HONEST)} votes); attackers: "
+        f"({sum(len(v.votes) for v in voters if v.group in HONEST)} votes); attackers and probes: "
         + ", ".join(
-            f"{x} {count[x]} ({sum(len(v.votes) for v in voters if v.group == x)} votes)" for x in LEVELS
+            f"{x} {count[x]} ({sum(len(v.votes) for v in voters if v.group == x)} votes)"
+            for x in (*LEVELS, *PROBES)
         )
     )
     failures = []
