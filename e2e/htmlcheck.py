@@ -34,6 +34,19 @@ class CheckerMissing(RuntimeError):
     pass
 
 
+def _die_with_parent():
+    """A function for Popen's preexec_fn that makes the checker stop when the test process dies, even
+    killed (Linux's PR_SET_PDEATHSIG); looked up here so that the child only makes the call."""
+    try:
+        import ctypes
+        import signal
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (ImportError, OSError, AttributeError):
+        return None
+    return lambda: prctl(1, signal.SIGTERM)
+
+
 class Vnu:
     """The Nu HTML checker as a local server; ``errors(html)`` gives its errors for one document."""
 
@@ -64,6 +77,7 @@ class Vnu:
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent(),
         )
         self._deadline = time.monotonic() + startup_timeout
         self._ready = False
