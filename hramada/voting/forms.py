@@ -83,6 +83,7 @@ class RulesForm(forms.Form):
     phone_countries = forms.CharField(
         label=_("Countries of the phone numbers"),
         max_length=100,
+        required=False,
         initial="BY",
         help_text=_(
             "With the phone check: codes are sent only to mobile numbers of these countries. Two-letter "
@@ -97,7 +98,9 @@ class RulesForm(forms.Form):
         self.fields["show_counts"].choices = VotingRules.ShowCounts.choices
 
     def clean_phone_countries(self):
-        return [code for code in self.cleaned_data["phone_countries"].replace(" ", ",").split(",") if code]
+        """A list of codes; left empty, the countries stay as they were."""
+        codes = [code for code in self.cleaned_data["phone_countries"].replace(" ", ",").split(",") if code]
+        return codes or None
 
 
 class CodeBatchForm(forms.Form):

@@ -95,6 +95,18 @@ def test_rules_are_edited_then_published_and_frozen(client):
     assert VotingRules.objects.get(stage=stage).votes_per_category == 3
 
 
+def test_the_phone_check_countries_are_set_on_the_rules_page(client):
+    stage = future_stage()
+    login(client, stage, Role.MANAGER)
+    client.post(rules_url(stage), {**RULES, "phone_countries": "by, am MD"})
+    assert VotingRules.objects.get(stage=stage).phone_countries == "BY,AM,MD"
+    page = client.post(rules_url(stage), {**RULES, "phone_countries": "BY, XX"}).content.decode()
+    assert "not known: XX" in page
+    assert VotingRules.objects.get(stage=stage).phone_countries == "BY,AM,MD"  # nothing saved
+    client.post(rules_url(stage), {**RULES, "phone_countries": ""})  # left empty: unchanged
+    assert VotingRules.objects.get(stage=stage).phone_countries == "BY,AM,MD"
+
+
 def test_rules_page_of_an_opened_vote_is_read_only(client):
     stage = VotingRulesFactory().stage  # opened an hour ago
     login(client, stage, Role.MANAGER)
