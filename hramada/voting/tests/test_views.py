@@ -110,6 +110,14 @@ def test_closed_vote_is_refused(client, project, stage):
     assert "Voting is not open." in page and count(project) == 0
 
 
+def test_a_vote_sent_just_after_the_close_says_so_in_place(client, project, stage):
+    """The vote area answered to htmx used to be empty once the vote had closed: the refusal vanished."""
+    close(stage)
+    client.force_login(UserFactory())
+    answer = client.post(vote_url(project), HTTP_HX_REQUEST="true").content.decode()
+    assert "Voting is not open." in answer and count(project) == 0
+
+
 def test_withdraw(client, project):
     client.force_login(UserFactory())
     client.post(vote_url(project))
