@@ -76,9 +76,10 @@ def browser(browser, page_checks):
 
     def watched_new_context(*args, **kwargs):
         context = new_context(*args, **kwargs)
-        page_checks.watch_context(context, javascript=kwargs.get("java_script_enabled", True))
+        page_checks.watch_context(context)
         return context
 
+    page_checks.new_context = new_context
     browser.new_context = watched_new_context
     yield browser
     browser.new_context = new_context

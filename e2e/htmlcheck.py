@@ -188,7 +188,8 @@ def _content_key(url: str, html: str) -> str:
 
 class PageChecks:
     """Watches every browser context of a test session: keeps each HTML document and htmx answer the
-    server sends (checked by the Nu HTML checker) and runs axe-core in each page after it loads."""
+    server sends (checked by the Nu HTML checker) and the page as it stood when it loaded (checked by
+    axe-core after the test, in a page of its own, so that the checks never race the journey)."""
 
     def __init__(self, vnu: Vnu):
         self.vnu = vnu
@@ -200,24 +201,27 @@ class PageChecks:
         self.axe_runs = 0
         self.unread: list[str] = []  # answers whose body the browser no longer had
         self.seconds = {"axe": 0.0, "vnu": 0.0}
+        self.new_context = None  # the browser's own new_context, for the page axe-core runs in
+        self._axe_page = None
+        self._snapshot = ("", "")
         self.start_test()
 
     def start_test(self):
         self.html_errors: dict[str, list[str]] = {}
         self.axe_violations: dict[str, list[str]] = {}
         self.to_validate: list[tuple[str, str]] = []
+        self.to_axe: list[tuple[str, str]] = []
         self.pages = []
 
-    def watch_context(self, context, javascript: bool = True):
+    def watch_context(self, context):
         context.on("response", self._on_response)
-        context.on("page", lambda page: self._watch_page(page, javascript))
+        context.on("page", self._watch_page)
         for page in context.pages:
-            self._watch_page(page, javascript)
+            self._watch_page(page)
 
-    def _watch_page(self, page, javascript):
+    def _watch_page(self, page):
         self.pages.append(page)
-        if javascript:  # axe needs the page's scripts to run
-            page.on("load", lambda: self._on_load(page))
+        page.on("load", lambda: self._on_load(page))
 
     def _on_response(self, response):
         request = response.request
@@ -246,20 +250,33 @@ class PageChecks:
     def _on_load(self, page):
         self.pending += 1
         try:
-            key = _content_key(page.url, page.content())
-            if key in self.seen_axe:
-                return
-            started = time.monotonic()
-            violations = run_axe(page, self.axe_source)
-            self.seconds["axe"] += time.monotonic() - started
-            self.seen_axe.add(key)
-            self.axe_runs += 1
-        except Exception:  # navigated away or closed while axe ran: the next page is checked instead
+            url, html = page.url, page.content()
+        except Exception:  # navigated away or closed already: the next page is checked instead
             return
         finally:
             self.pending -= 1
-        if violations:
-            self.axe_violations[page.url] = violations
+        key = _content_key(url, html)
+        if key not in self.seen_axe:
+            self.seen_axe.add(key)
+            self.to_axe.append((url, html))
+
+    def _serve_snapshot(self, route):
+        request = route.request
+        if request.resource_type != "document":
+            route.continue_()  # the site's own styles and scripts, from the live server
+        elif request.url == self._snapshot[0].split("#")[0]:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self._snapshot[1])
+        else:
+            route.abort()
+
+    def _axe(self, url: str, html: str) -> list[str]:
+        """axe-core on the page as it stood when it loaded, served again from its snapshot."""
+        if self._axe_page is None:
+            self._axe_page = self.new_context(locale="en-GB").new_page()
+            self._axe_page.route("**/*", self._serve_snapshot)
+        self._snapshot = (url, html)
+        self._axe_page.goto(url)
+        return run_axe(self._axe_page, self.axe_source)
 
     def finish_test(self, timeout: float = 30.0) -> list[str]:
         """Waits for checks still running; returns the problems found during the test."""
@@ -275,6 +292,12 @@ class PageChecks:
             if errors := self.vnu.errors(html):
                 self.html_errors[label] = format_errors(errors)
         self.seconds["vnu"] += time.monotonic() - started
+        started = time.monotonic()
+        for url, html in self.to_axe:
+            self.axe_runs += 1
+            if violations := self._axe(url, html):
+                self.axe_violations[url] = violations
+        self.seconds["axe"] += time.monotonic() - started
         problems = []
         for label, errors in self.html_errors.items():
             problems.append(f"Nu HTML checker, {label}:\n    " + "\n    ".join(errors))
