@@ -14,8 +14,12 @@ when a slow one reads the vote table). The copy is dropped at the end; the basel
 
     .venv/bin/python bench/results.py [--projects 1000] [--votes 1000000] [--requests 200]
 
+Checks (status 1 if any fails): every request of both sizes (warm-up, rounds, one visitor alone)
+answered 200; the pages' counts equal the counted votes; and the goal: ratio at most 1.5 (it was 2
+until the partial index and the paginated project list brought it to 1.18).
+
 Last line: RESULT results <p99 at N votes> ms baseline <p99 at 1k votes> ms ratio <p99_N / p99_1k>
-(the worse of the two pages; goal: ratio <= 2).
+(the worse of the two pages; goal: ratio <= 1.5).
 """
 
 import argparse
@@ -35,6 +39,7 @@ BASE_VOTES = 1000
 ANNUL_EVERY = 997  # about 0.1% of the votes are annulled: the results page shows them apart
 CATEGORIES = 10
 ROUNDS = 4  # alternating rounds per page and size
+GOAL = 1.5  # p99 at --votes votes / p99 at 1,000 votes, the worse page: at most this
 
 
 def seed(n_projects: int):
@@ -54,7 +59,11 @@ def seed(n_projects: int):
         organisation=org, title="Social Weekend", title_en="Social Weekend", slug="social-weekend"
     )
     edition = Edition.objects.create(
-        contest=contest, title="Bench Social Weekend", title_en="Bench Social Weekend", year=2026
+        contest=contest,
+        title="Bench Social Weekend",
+        title_en="Bench Social Weekend",
+        year=2026,
+        published_at=timezone.now() - timedelta(days=61),  # public since before its call for projects
     )
     categories = [
         Category.objects.create(edition=edition, title=f"Category {i}", title_en=f"Category {i}", order=i)
@@ -150,6 +159,8 @@ def add_votes(stage, first: int, last: int) -> float:
     values = ", ".join(columns.values())
     started = time.perf_counter()
     with connection.cursor() as cursor:
+        # A bulk load, not a request: no statement timeout (the app servers keep theirs).
+        cursor.execute("SET statement_timeout = 0")
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS bench_projects AS "
             "SELECT row_number() OVER (ORDER BY id) - 1 AS idx, id AS project_id, category_id "
@@ -190,6 +201,7 @@ def add_votes(stage, first: int, last: int) -> float:
         )
     connection.close()  # VACUUM cannot run in a transaction block; a fresh autocommit connection
     with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
         cursor.execute("VACUUM ANALYZE voting_vote")
         cursor.execute("VACUUM ANALYZE contests_project")
     return time.perf_counter() - started
@@ -198,18 +210,21 @@ def add_votes(stage, first: int, last: int) -> float:
 def measure(ports: dict[str, int], paths: dict[str, str], requests: int, concurrency: int) -> dict:
     """Warm up, then alternate rounds over both sizes and both pages, so that the shared machine's
     noise (other people's work) falls on the baseline and the target alike."""
-    for port in ports.values():
-        for path in paths.values():
-            harness.drive(port, [("GET", path, "", "")] * 20, concurrency)
     rounds: dict[tuple, list] = {(size, name): [] for size in ports for name in paths}
     alone: dict[tuple, list] = {key: [] for key in rounds}
+    others: dict[tuple, list] = {key: [] for key in rounds}  # warm-up and one visitor alone
+    for size, port in ports.items():
+        for name, path in paths.items():
+            others[size, name].append(harness.drive(port, [("GET", path, "", "")] * 20, concurrency))
     for _round in range(ROUNDS):
         for size, port in ports.items():
             for name, path in paths.items():
                 batch = [("GET", path, "", "")] * (requests // ROUNDS)
                 rounds[size, name].append(harness.drive(port, batch, concurrency))
                 # One visitor at a time: the page's own latency, without queueing behind others.
-                alone[size, name].append(harness.drive(port, [("GET", path, "", "")] * 5, 1)["p50_ms"])
+                one = harness.drive(port, [("GET", path, "", "")] * 5, 1)
+                alone[size, name].append(one["p50_ms"])
+                others[size, name].append(one)
     merged: dict[str, dict] = {size: {} for size in ports}
     for (size, name), rs in rounds.items():
         merged[size][name] = {
@@ -220,6 +235,8 @@ def measure(ports: dict[str, int], paths: dict[str, str], requests: int, concurr
                 k: sum(r["statuses"].get(k, 0) for r in rs) for k in {k for r in rs for k in r["statuses"]}
             },
             "alone_ms": sorted(alone[size, name])[len(rs) // 2],
+            "rounds": rs,
+            "others": others[size, name],
         }
     return merged
 
@@ -371,7 +388,13 @@ def main():
                 f"{name:8} at {size:>8} votes: {m['rps']:6.1f} req/s, p50 {m['p50_ms']:7.1f} ms, "
                 f"p99 {m['p99_ms']:7.1f} ms, statuses {m['statuses']}; one visitor alone {m['alone_ms']:.0f} ms"
             )
-    ok = all(set(r[name]["statuses"]) == {200} for r in measured.values() for name in paths)
+    checks = harness.Checks()
+    for size, r in measured.items():
+        for name in paths:
+            checks.statuses(f"{name} page at {size} votes", r[name]["rounds"], {200})
+            checks.statuses(
+                f"{name} page at {size} votes (warm-up, one visitor alone)", r[name]["others"], {200}
+            )
     for size, db in dbs.items():
         use_database(db)
         counted = counted_votes(stage)
@@ -381,7 +404,7 @@ def main():
         edition_ok = bool(previewed) and all(n == by_project.get(pid, 0) for pid, n in previewed.items())
         results_total, results_n = shown["results"]
         line_ok = edition_ok and results_total == counted and results_n == args.projects
-        ok = ok and line_ok
+        checks.require(line_ok, f"at {size} votes a page's counts differ from the counted votes")
         print(
             f"check at {size} votes: counted in the vote table {counted}; the edition page previews "
             f"{len(previewed)} projects, each with its counted votes: {edition_ok}; the results page shows "
@@ -403,14 +426,13 @@ def main():
     use_database(harness.DB_NAME)
     with psycopg.connect(harness.PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{large_db}" WITH (FORCE)')  # a few hundred MB
-    if not ok:
-        print("CHECK FAILED: a page's counts differ from the counted votes, or a request failed")
     worst = max(ratios, key=ratios.get)
-    print(
+    print(f"goal: ratio <= {GOAL} (the worse page, {worst}): {'met' if ratios[worst] <= GOAL else 'NOT MET'}")
+    checks.require(ratios[worst] <= GOAL, f"goal missed: {worst} page ratio {ratios[worst]:.2f} > {GOAL}")
+    checks.finish(
         f"RESULT results {large[worst]['p99_ms']:.1f} ms baseline {small[worst]['p99_ms']:.1f} ms "
         f"ratio {ratios[worst]:.2f}"
     )
-    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":
