@@ -27,8 +27,10 @@ def register_nav_link(order: int, label, url_name: str) -> None:
     nav_links.sort(key=lambda item: item[0])
 
 
-# Links in the header for signed-in users who need them: (order, label, URL name, shown_to(user) -> bool).
-# The organiser pages for those who manage something (orgs), "My reviews" for reviewers (reviews).
+# Links in the header for signed-in users who need them: (order, label, URL name, shown_to). The organiser
+# pages for those who manage something (orgs), "My reviews" for reviewers (reviews). ``shown_to(user)``
+# returns True or False, or a queryset: the link is shown when it has a row. The querysets of all links
+# are asked in one query (a UNION), since every full page for a signed-in user draws the header.
 user_links: list[tuple[int, object, str, Callable]] = []
 
 

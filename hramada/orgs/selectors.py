@@ -23,13 +23,14 @@ def organisation_by_slug(slug: str, *, public_only: bool = True):
     return qs.filter(slug=slug).first()
 
 
-def manages_anything(user) -> bool:
-    """Platform staff, and owners and managers of an organisation: who the organiser pages are for."""
+def manages_anything(user):
+    """Platform staff (True), and owners and managers of an organisation (their managing memberships, a
+    queryset: any row means yes): who the organiser pages are for."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    return Membership.objects.filter(person__user=user, role__in=[Role.OWNER, Role.MANAGER]).exists()
+    return Membership.objects.filter(person__user=user, role__in=[Role.OWNER, Role.MANAGER])
 
 
 def memberships_for_user(user):

@@ -194,9 +194,11 @@ def my_assignments(user, status: str | None = None):
     return qs.order_by("-status", "round__closes_at", "round_id", "item__title", "id")
 
 
-def has_assignments(user) -> bool:
-    """Whether the user was ever given something to review (the header then links "My reviews")."""
-    return user.is_authenticated and Assignment.objects.filter(reviewer__user=user).exists()
+def has_assignments(user):
+    """The user's assignments in any round (a queryset: any row means the header links "My reviews")."""
+    if not user.is_authenticated:
+        return False
+    return Assignment.objects.filter(reviewer__user=user)
 
 
 def my_counts(user) -> dict:
