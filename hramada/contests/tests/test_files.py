@@ -158,9 +158,10 @@ def test_unknown_or_foreign_files_are_404(client, draft, lead, edition):
         user=lead, project=other, upload=SimpleUploadedFile("secret.pdf", PDF)
     )
     assert client.get(file_url(draft, secret)).status_code == 404, "another project's file via a public one"
-    assert client.get(reverse("contests:attachment", args=[draft.public_id, "nope"])).status_code == 404
+    assert client.get(reverse("contests:attachment", args=[draft.public_id, "0" * 26])).status_code == 404
     assert client.get(cover_url(other)).status_code == 404
-    assert client.get(reverse("contests:cover", args=["nope"])).status_code == 404
+    assert client.get(reverse("contests:cover", args=["0" * 26])).status_code == 404
+    assert client.get(cover_url(other).replace(other.public_id, "nope")).status_code == 404  # not an id
     assert client.post(cover_url(draft)).status_code == 405
 
 

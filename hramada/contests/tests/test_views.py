@@ -69,9 +69,9 @@ def test_counts_hidden_on_edition_page_while_rules_say_after(client):
 
 
 def test_unknown_edition_is_404(client, vote):
-    assert (
-        client.get(reverse("contests:edition", args=[vote.edition.contest.slug, "NOPE"])).status_code == 404
-    )
+    url = reverse("contests:edition", args=[vote.edition.contest.slug, "0" * 26])
+    assert client.get(url).status_code == 404
+    assert client.get(url.replace("0" * 26, "NOPE")).status_code == 404  # not even an id
 
 
 def test_project_page_has_social_meta_and_short_link(client, vote):

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from hramada.core.tests.helpers import login_staff, minimal_pdf
+from hramada.core.tests.helpers import login_staff, minimal_pdf, pass_second_factor
 from hramada.events import services
 from hramada.events.models import Registration
 from hramada.orgs.models import Role
@@ -82,7 +82,8 @@ def test_a_registration_forms_file(client):
     assert body(client.get(answer.file_url)) == PDF
     assert readers_and_others(event, answer, client, manager) == EXPECTED
 
-    client.force_login(manager)  # two-factor enrolled above
+    client.force_login(manager)  # two-factor enrolled above; this session types the code too
+    pass_second_factor(client, manager)
     page = client.get(reverse("events:registrations", args=[event.slug])).content.decode()
     assert f'href="{answer.file_url}"' in page and "letter.pdf" in page
 
