@@ -132,8 +132,8 @@ def test_each_refusal_of_the_database_has_its_own_message(event, monkeypatch):
     def take_place_without_looking(model, pk):  # the counter's guard removed: the constraint refuses
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {model._meta.db_table} SET confirmed_count = confirmed_count + 1 WHERE id = %s",
-                [pk],  # noqa: S608
+                f"UPDATE {model._meta.db_table} SET confirmed_count = confirmed_count + 1 WHERE id = %s",  # noqa: S608
+                [pk],
             )
         return True
 

@@ -285,7 +285,7 @@ def test_code_page_lists_and_withdraws_the_codes_votes(client, manager, stage, p
     assert client.get(url).status_code == 200
     shown = client.post(url, {"code": code}).content.decode()
     assert "Votes of this code" in shown and "Voted with this code." in shown
-    assert 'data-confirm="Withdraw this code\'s vote for' in shown  # the browser asks first
+    assert "data-confirm=\"Withdraw this code's vote for" in shown  # the browser asks first
     done = client.post(url, {"code": code, "withdraw": projects[1].public_id})
     assert "is withdrawn" in done.content.decode() and count(projects[1]) == 0
     assert "no-store" in done["Cache-Control"]
