@@ -81,7 +81,8 @@ def test_a_response_no_app_claims_is_for_platform_staff_with_two_factor_only(cli
 def test_unknown_responses_questions_and_methods(client, answer, question):
     login_staff(client, UserFactory(is_staff=True))
     public_id = answer.response.public_id
-    assert client.get(reverse("questions:answer_file", args=["nope", question.pk])).status_code == 404
+    assert client.get(reverse("questions:answer_file", args=["0" * 26, question.pk])).status_code == 404
+    assert client.get(answer.file_url.replace(public_id, "nope")).status_code == 404  # not an id
     assert client.get(reverse("questions:answer_file", args=[public_id, question.pk + 99])).status_code == 404
     assert client.head(answer.file_url).status_code == 200
     assert client.post(answer.file_url).status_code == 405
