@@ -25,7 +25,7 @@ title.
     .venv/bin/python bench/event_page.py [--requests 2000] [--rounds 5] [--concurrency 8] [--workers 2]
 
 The line before the last: our uncached page against pretix.
-Last line: RESULT event_page <ours cached req/s> req/s baseline <pretix req/s> req/s ratio <cached/pretix>
+Last line: RESULT event_page <ours cached req/s> req/s baseline <pretix req/s> ratio <cached/pretix>
 """
 
 import argparse
@@ -263,7 +263,7 @@ def main():
     )
     checks.finish(
         f"RESULT event_page {summary['ours cached']['rps']:.1f} req/s baseline "
-        f"{summary['pretix']['rps']:.1f} req/s ratio {statistics.median(cached):.2f}"
+        f"{summary['pretix']['rps']:.1f} ratio {statistics.median(cached):.2f}"
     )
 
 

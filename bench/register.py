@@ -22,7 +22,7 @@ self-registration.
 
     .venv/bin/python bench/register.py [--people 1500] [--capacity 300] [--rounds 5] [--concurrency 16]
 
-Last line: RESULT register <reg/s> reg/s baseline <insert-view req/s> req/s ratio <median of rounds>
+Last line: RESULT register <reg/s> reg/s baseline <insert-view req/s> ratio <median of rounds>
 (throughputs: the medians of the rounds; goal: ratio >= 0.6)
 """
 
@@ -174,9 +174,7 @@ def main():
         f"audit entries for self-registrations {audited}"
     )
     print(f"goal: ratio >= {GOAL}: {'met' if ratio >= GOAL else 'NOT MET'}")
-    checks.finish(
-        f"RESULT register {target['rps']:.0f} reg/s baseline {base['rps']:.0f} req/s ratio {ratio:.2f}"
-    )
+    checks.finish(f"RESULT register {target['rps']:.0f} reg/s baseline {base['rps']:.0f} ratio {ratio:.2f}")
 
 
 if __name__ == "__main__":

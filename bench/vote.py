@@ -455,9 +455,7 @@ def main():  # noqa: PLR0915 - one linear script
     if args.profile == "always" or (args.profile == "auto" and ratio < GOAL):
         profile(args, stage, categories, users[-args.profile_votes :] if args.profile_votes else [])
     print(f"total time {time.perf_counter() - started_all:.0f} s")
-    checks.finish(
-        f"RESULT vote {target['rps']:.0f} votes/s baseline {baseline_rps:.0f} req/s ratio {ratio:.2f}"
-    )
+    checks.finish(f"RESULT vote {target['rps']:.0f} votes/s baseline {baseline_rps:.0f} ratio {ratio:.2f}")
 
 
 def profile(args, stage, categories, users):
