@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "hramada.contests",
     "hramada.voting",
     "hramada.awards",
+    "hramada.programmes",
+    "hramada.initiatives",
     "hramada.demo",
 ]
 

@@ -41,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.contests.urls")),
     path("", include("hramada.reviews.urls")),
     path("", include("hramada.awards.urls")),
+    path("", include("hramada.programmes.urls")),
+    path("", include("hramada.initiatives.urls")),
     prefix_default_language=True,
 )
 

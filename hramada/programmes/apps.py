@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "hramada.programmes"
+    label = "programmes"
+    verbose_name = _("Programmes")
+
+    def ready(self):
+        from hramada.core.registry import register_nav_link
+
+        from . import rules  # noqa: F401  (registers the named permissions)
+
+        register_nav_link(25, _("Programmes"), "programmes:list")
