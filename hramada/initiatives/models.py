@@ -80,8 +80,17 @@ class InitiativeActivity(models.Model):
     """An activity of the initiative: an event of the ``events`` app (master class, screening,
     contest, marathon). Attendance is the events app's."""
 
+    class Kind(models.TextChoices):
+        MASTER_CLASS = "master_class", _("master class")
+        SCREENING = "screening", _("film screening")
+        CONTEST = "contest", _("contest or competition")
+        MEETING = "meeting", _("meeting")
+        MARATHON = "marathon", _("marathon")
+        OTHER = "other", _("other activity")
+
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="activities")
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind of activity"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
