@@ -170,7 +170,12 @@ def feedback_summary(event) -> dict | None:
     form = event.feedback_form
     if form is None:
         return None
-    responses = form.responses.filter(feedback_of__event=event)
+    return summarise_answers(form, form.responses.filter(feedback_of__event=event))
+
+
+def summarise_answers(form, responses) -> dict:
+    """Counts per option, averages of numbers, ticked consents and the written answers of ``responses``
+    to ``form`` (also used by the programmes' residents' surveys)."""
     questions = list(form.questions.order_by("order", "id"))
     answers = Answer.objects.filter(response__in=responses).select_related("question")
     by_question: dict[int, list] = {q.pk: [] for q in questions}
