@@ -142,6 +142,24 @@ class Proposal:
         }
 
 
+def candidates_from(rows, scores: dict[str, float]) -> list[Candidate]:
+    """Candidates from applications read as rows (``decisions.candidate_rows`` reads them; the bench
+    builds the same rows): ``public_id``, ``region``, ``community``, ``gender``,
+    ``gender_consent_at``, ``disability``, ``disability_consent_at``; ``scores`` maps public ids to
+    review scores (absent: not scored). Gender and disability count only where given with consent."""
+    return [
+        Candidate(
+            key=row["public_id"],
+            score=scores.get(row["public_id"]),
+            region=row["region"],
+            community=row["community"],
+            woman=row["gender"] == "woman" and row["gender_consent_at"] is not None,
+            disability=row["disability"] == "yes" and row["disability_consent_at"] is not None,
+        )
+        for row in rows
+    ]
+
+
 def women_needed(percent: int, size: int) -> int:
     return (percent * size + 99) // 100
 
