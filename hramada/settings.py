@@ -29,6 +29,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # A separate key for keyed hashes of personal data (IP addresses, voter ids), so rotating the
 # session-signing key does not change them and vice versa.
 HASH_KEY = env.str("HASH_KEY", default=SECRET_KEY)
+# The Ed25519 key that signs certificates (Open Badges 3.0 credentials): 64 hex digits. Required in
+# production (check --deploy: programmes.E001); in development one is generated once in
+# PRIVATE_MEDIA_ROOT. See docs/programme-cohorts.md.
+CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
 
 INSTALLED_APPS = [
     "modeltranslation",  # must precede admin

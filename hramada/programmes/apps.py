@@ -13,3 +13,9 @@ class ProgrammesConfig(AppConfig):
         from . import rules  # noqa: F401  (registers the named permissions)
 
         register_nav_link(25, _("Programmes"), "programmes:list")
+
+        from django.core import checks
+
+        from . import credentials
+
+        checks.register(credentials.check_signing_key, checks.Tags.security, deploy=True)
