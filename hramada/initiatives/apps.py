@@ -8,8 +8,28 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Local initiatives")
 
     def ready(self):
-        from hramada.core.registry import register_nav_link
+        from hramada.awards.registry import register_award_links
+        from hramada.core import personal_data
+        from hramada.core.registry import (
+            register_home_section,
+            register_manage_section,
+            register_nav_link,
+            register_periodic_job,
+            register_user_link,
+        )
+        from hramada.orgs.registry import register_menu_link
+        from hramada.places.selectors import register_community_section
 
-        from . import rules  # noqa: F401  (registers the named permissions)
+        from . import rules, selectors, services  # noqa: F401  (rules registers the named permissions)
 
         register_nav_link(27, _("Initiatives"), "initiatives:list")
+        register_home_section(30, selectors.home_section)
+        register_manage_section(40, selectors.manage_section)
+        register_community_section(selectors.community_section)
+        register_menu_link(40, _("Initiatives"), "initiatives:org_list", perm="initiatives.add_initiative")
+        register_user_link(60, _("My volunteering"), "initiatives:my_volunteering", selectors.volunteers_link)
+        register_periodic_job("initiatives.remind_volunteers", services.remind_volunteers)
+        register_award_links(selectors.award_links)
+        # Organiser roles are deleted on erasure; shift sign-ups and hours stay with the pseudonymised
+        # person, so the initiative's totals of volunteers and hours stay right (docs/initiatives.md).
+        personal_data.register("initiatives", export=services.export_person, erase=services.erase_person)

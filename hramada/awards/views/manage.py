@@ -20,7 +20,7 @@ from hramada.core.errors import DomainError
 from hramada.orgs.models import Organisation
 from hramada.reviews.models import Rubric
 
-from .. import selectors, services
+from .. import registry, selectors, services
 from ..forms import (
     AwardForm,
     PledgeForm,
@@ -270,12 +270,14 @@ def awards(request, contest, edition):
         else:
             messages.success(request, _("Award added."))
             return _back(edition, "awards:awards")
+    awards_list = list(selectors.awards_of(edition))
+    registry.attach_links(awards_list, request.user, manage=True)  # e.g. "Start an initiative"
     return _render(
         request,
         "awards/manage/awards.html",
         edition,
         form=form,
-        awards=list(selectors.awards_of(edition)),
+        awards=awards_list,
         pledges=list(selectors.pledges_of(edition)),
         published=selectors.is_published(edition),
         decline_form=ReasonForm(),

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from hramada.contests import selectors as contest_selectors
 
-from .. import selectors
+from .. import registry, selectors
 
 
 def _published_edition(contest, edition):
@@ -19,7 +19,9 @@ def _published_edition(contest, edition):
 @require_GET
 def results(request, contest, edition):
     edition = _published_edition(contest, edition)
-    return render(request, "awards/public/results.html", selectors.results(edition))
+    context = selectors.results(edition)
+    registry.attach_links(context["awards"], request.user, manage=False)  # e.g. "now an initiative"
+    return render(request, "awards/public/results.html", context)
 
 
 def _filename(edition, ext):
