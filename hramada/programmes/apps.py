@@ -19,3 +19,13 @@ class ProgrammesConfig(AppConfig):
         from . import credentials
 
         checks.register(credentials.check_signing_key, checks.Tags.security, deploy=True)
+
+        from hramada.core import personal_data
+
+        from . import delivery
+
+        personal_data.register(
+            "programme_participation",
+            export=delivery.export_participation,
+            erase=delivery.erase_participation,
+        )

@@ -85,3 +85,58 @@ rules.add_perm("programmes.view_person", is_own | is_lead_organiser | is_partner
 rules.add_perm("programmes.decide_application", is_lead_organiser | is_partner_organiser)
 # The object is an organisation: who may start a programme in it (listed in the organisation's menu).
 rules.add_perm("programmes.add_programme", is_manager | is_platform_staff)
+
+
+# --- The participant's community work (needs assessments, action plans) -----------------------------
+# The object is a NeedsAssessment, an ActionPlan or a Participant. The participant writes; their
+# mentor and the programme's organisers (a partner: its own country's participants) read and comment;
+# everyone else sees only what the participant made public.
+
+
+def _participant_of(obj):
+    return obj if isinstance(obj, Participant) else obj.participant
+
+
+@rules.predicate
+def is_own_work(user, obj) -> bool:
+    """The participant whose assessment or plan it is."""
+    return user.is_authenticated and _participant_of(obj).person.user_id == user.pk
+
+
+@rules.predicate
+def is_participants_mentor(user, obj) -> bool:
+    """The mentor the cohort gave this participant."""
+    if not user.is_authenticated:
+        return False
+    mentor = _participant_of(obj).mentor
+    return mentor is not None and mentor.person.user_id == user.pk
+
+
+@rules.predicate
+def is_work_organiser(user, obj) -> bool:
+    """An organiser of the programme who may see this participant (lead: all; partner: own country)."""
+    participant = _participant_of(obj)
+    return is_lead_organiser(user, participant) or is_partner_organiser(user, participant)
+
+
+@rules.predicate
+def is_shown_publicly(user, obj) -> bool:
+    """The participant opted in; a plan also has to be submitted (drafts stay private)."""
+    if not getattr(obj, "is_public", False):
+        return False
+    status = getattr(obj, "status", None)
+    return status is None or status != "draft"
+
+
+rules.add_perm("programmes.edit_community_work", is_own_work)
+rules.add_perm(
+    "programmes.view_community_work", is_own_work | is_participants_mentor | is_work_organiser | is_shown_publicly
+)
+# Private parts (mentor comments, survey results by question, the plan while a draft).
+rules.add_perm("programmes.follow_community_work", is_own_work | is_participants_mentor | is_work_organiser)
+rules.add_perm("programmes.comment_on_plan", is_participants_mentor | is_work_organiser)
+
+# --- Cohort delivery (participants, sessions, completion, certificates) ------------------------------
+# The object is a participant: hand-adding, marking as left, assigning a mentor and marking completion
+# belong to the lead organisation and to the partner of that participant's country.
+rules.add_perm("programmes.manage_participant", is_lead_organiser | is_partner_organiser)
