@@ -76,7 +76,7 @@ def _apply(initiative, values) -> list[str]:
         raise TypeError(f"unexpected values: {sorted(unknown)}")
     changed = []
     for key in PLAIN & set(values):
-        if getattr(initiative, key) != values[key]:
+        if getattr(initiative, key, None) != values[key]:
             setattr(initiative, key, values[key])
             changed.append(key)
     for field in TRANSLATED:
