@@ -6,6 +6,7 @@ from django.urls import include, path
 from hramada.core.views import public as core_public
 from hramada.people.views import mfa as mfa_views
 from hramada.people.views import public as people_public
+from hramada.programmes import urls_cohort as programmes_cohort_urls
 
 # 500 becomes "503, busy, try again" when the database is unreachable or gave up on a lock.
 handler500 = "hramada.core.views.errors.server_error"
@@ -18,6 +19,9 @@ admin.site.login = core_public.admin_login
 urlpatterns = [
     path("healthz", core_public.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Certificates' short address (/c/<code>, printed with a QR code) and their Open Badges documents:
+    # without a language prefix, as credentials name them.
+    path("", include((programmes_cohort_urls.root_urlpatterns, "credentials"))),
 ]
 
 urlpatterns += i18n_patterns(

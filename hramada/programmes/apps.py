@@ -22,10 +22,13 @@ class ProgrammesConfig(AppConfig):
 
         from hramada.core import personal_data
 
-        from . import delivery
+        from . import delivery, selectors
 
         personal_data.register(
             "programme_participation",
             export=delivery.export_participation,
             erase=delivery.erase_participation,
         )
+        from hramada.core.registry import register_user_link
+
+        register_user_link(40, _("My programmes"), "programmes:my_programmes", selectors.my_programmes_link)

@@ -185,3 +185,13 @@ def certificate_by_code(code: str):
         .select_related("participant__person", "participant__cohort__programme__organisation")
         .first()
     )
+
+
+def my_programmes_link(user):
+    """ "My programmes" in the header for participants and mentors (a queryset: the header asks every
+    link's in one query)."""
+    from django.db.models import Q
+
+    from .models import Participant
+
+    return Participant.objects.filter(Q(person__user=user) | Q(mentor__person__user=user))
