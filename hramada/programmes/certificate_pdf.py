@@ -21,7 +21,7 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 
 
 def _date(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
+    return formats.date_format(value, "j E Y")
 
 
 def render(certificate) -> bytes:
@@ -44,7 +44,7 @@ def render(certificate) -> bytes:
         pdf.set_line_width(1.2)
         pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
 
-        pdf.set_xy(20, 28)
+        pdf.set_xy(20, 40)
         pdf.set_font("Noto", "B", 30)
         pdf.cell(width, 14, _("Certificate"), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.set_x(20)
