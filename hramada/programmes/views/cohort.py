@@ -379,6 +379,8 @@ def certificate(request, code):
         "may_download": request.user.has_perm("programmes.view_person", participant),
         "may_revoke": request.user.has_perm("programmes.manage_programme", participant.cohort),
         "short_url": credentials.verification_url(code),
+        # In the visitor's language (the credential holds it in the certificate's).
+        "criteria": delivery.criteria_text(participant.cohort),
     }
     return render(request, "programmes/public/certificate.html", context)
 
