@@ -287,6 +287,7 @@ def test_mark_completed_only_those_who_meet_the_rule_audited(cohort, lead):
 
 
 def test_a_partner_marks_completion_of_its_own_people_only(cohort, lead):
+    """Red with ``selectors.partner_scope`` answering None (everyone) for partners (tried)."""
     armenia = CountryFactory(code="AM", name="Armenia", name_en="Armenia")
     partner = PartnerFactory(programme=cohort.programme, country=armenia)
     cohort.requires_action_plan = False
@@ -310,6 +311,9 @@ def _completed(cohort, **person):
 
 
 def test_certificate_once_per_completed_participant_in_their_language(cohort, lead):
+    """Once per participant: with the service's check removed this stays green (tried), because the
+    one-to-one column refuses the second certificate and the service turns that into the same
+    message: the database is the guard."""
     participant = _completed(cohort, preferred_language="be", email="alena@example.org")
     certificate = delivery.issue_certificate(actor=lead, participant=participant)
     assert certificate.language == "be"
@@ -347,6 +351,8 @@ def test_issue_for_the_whole_cohort(cohort, lead):
 
 
 def test_revocation_needs_a_reason_and_then_reports_revoked(cohort, lead):
+    """Red with the service's reason check removed (tried: the database constraint then refuses with
+    an IntegrityError instead of the message)."""
     certificate = delivery.issue_certificate(actor=lead, participant=_completed(cohort))
     with pytest.raises(DomainError, match="Say why"):
         delivery.revoke_certificate(actor=lead, certificate=certificate, reason="  ")

@@ -94,6 +94,7 @@ def test_cohort_page_by_role(client, world, who, status):
 
 
 def test_a_partner_sees_only_its_own_countrys_participants(client, world):
+    """Red with ``selectors.partner_scope`` answering None (everyone) for partners (tried)."""
     _login(client, world, "partner_am")
     page = client.get(_url(world["cohort"])).content.decode()
     assert world["other"].person.display_name in page
