@@ -132,3 +132,52 @@ def test_attendance_completion_certificate_verified_and_revoked(new_context, ser
     # The refused revocation without a reason answered 400, which Chromium logs as a failed resource.
     problems = [p for p in problems if "status of 400" not in p]
     assert problems == [] and visitor_problems == []
+
+
+def test_organiser_forms_and_the_participants_own_page(new_context, server, cohort_world):
+    """The add-session and add-participant pages (checked by the HTML checker and axe-core like every
+    page), then a participant with an account sees the cohort, their attendance and their certificate."""
+    from hramada.people.tests.factories import UserFactory
+    from hramada.programmes import delivery
+    from hramada.programmes.models import Participant
+    from hramada.programmes.tests.factories import ParticipantFactory
+
+    page = new_context(**PHONE).new_page()
+    problems = _problems(page)
+    login(page, server, "lena@example.org", totp_secret=cohort_world["secret"])
+    base = f"{server}/en/manage/programmes/leadership/2026/"
+    page.goto(base + "sessions/new/")
+    expect(page.locator("h1")).to_have_text("Add a session")
+    page.locator("form").filter(has=page.locator("input[value=new]")).get_by_role(
+        "button", name="Create the session"
+    ).click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    page.goto(base + "participants/new/")
+    page.get_by_label("Name").fill("Nina Karpovich")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Nina Karpovich is in the cohort.")
+
+    user = UserFactory(email="hodosy@example.org")
+    participant = ParticipantFactory(
+        cohort=cohort_world["cohort"], person=user.person, status=Participant.Status.COMPLETED
+    )
+    lead = cohort_world["cohort"].programme.organisation.memberships.get().person.user
+    lead.two_factor_passed = True
+    certificate = delivery.issue_certificate(actor=lead, participant=participant)
+
+    mine = new_context(**PHONE).new_page()
+    mine_problems = _problems(mine)
+    login(mine, server, "hodosy@example.org")
+    mine.get_by_role("link", name="My programmes").click()
+    expect(mine.locator("h1")).to_have_text("My programmes")
+    expect(mine.locator("main")).to_contain_text("You completed the programme.")
+    expect(mine.locator("main")).to_contain_text("Sessions attended: 0 of 1")
+    link = mine.get_by_role("link", name="Download your certificate (PDF)")
+    with mine.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"certificate-{certificate.code}.pdf"
+    width = mine.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"My programmes scrolls sideways on a phone: {width}"
+    mine.screenshot(path=f"{SCREENSHOT_DIR}/phone-my-programmes.png", full_page=True)
+    problems = [p for p in problems if "status of 400" not in p]
+    assert problems == [] and mine_problems == []
