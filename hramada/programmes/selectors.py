@@ -195,3 +195,16 @@ def my_programmes_link(user):
     from .models import Participant
 
     return Participant.objects.filter(Q(person__user=user) | Q(mentor__person__user=user))
+
+
+def mentee_rows(person) -> list[dict]:
+    """The participants a person mentors with their attendance and completion (``completion`` rows),
+    a few queries per cohort."""
+    from itertools import groupby
+
+    rows = []
+    mentees = list(mentees_of(person))
+    for _cohort_id, group in groupby(mentees, key=lambda p: p.cohort_id):
+        group = list(group)
+        rows.extend(completion(group[0].cohort, participants=group))
+    return rows

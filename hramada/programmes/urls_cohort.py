@@ -24,6 +24,7 @@ urlpatterns = [
     path(C + "sessions/<pid:public_id>/order/", cohort.session_order, name="cohort_session_order"),
     path(C + "sessions/<pid:public_id>/register/", cohort.session_register, name="cohort_session_register"),
     path(C + "completion/", cohort.completion_mark, name="cohort_completion"),
+    path(C + "attendance.csv", cohort.deliveries_csv, name="cohort_deliveries_csv"),
     path(C + "certificates/", cohort.certificates_issue, name="cohort_certificates_issue"),
     path("manage/certificates/<token:code>/revoke/", cohort.certificate_revoke, name="certificate_revoke"),
     path("certificates/<token:code>/", cohort.certificate, name="certificate"),

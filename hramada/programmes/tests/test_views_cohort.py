@@ -269,3 +269,32 @@ def test_an_ordinary_member_of_the_lead_organisation_is_not_an_organiser(client,
     login_staff(client, member)
     assert client.get(_url(world["cohort"])).status_code == 403
     assert delivery  # the services module is what the views call
+
+
+def test_who_attended_what_when_as_csv_per_partner(client, world):
+    cohort = world["cohort"]
+    lead = _login(client, world, "lead")
+    lead.two_factor_passed = True
+    linked = CohortSessionFactory(cohort=cohort)
+    attend(linked, world["participant"].person, actor=lead)
+    attend(linked, world["other"].person, actor=lead)
+    url = _url(cohort, "programmes:cohort_deliveries_csv")
+    text = client.get(url).content.decode("utf-8-sig")
+    assert world["participant"].person.display_name in text and world["other"].person.display_name in text
+    _login(client, world, "partner_am")
+    text = client.get(url).content.decode("utf-8-sig")
+    assert world["other"].person.display_name in text
+    assert world["participant"].person.display_name not in text
+    client.force_login(world["mentor_user"])
+    assert client.get(url).status_code in (302, 403)
+
+
+def test_a_mentor_sees_their_participants_attendance(client, world):
+    cohort = world["cohort"]
+    lead = world["lead"]
+    lead.two_factor_passed = True
+    linked = CohortSessionFactory(cohort=cohort)
+    attend(linked, world["participant"].person, actor=lead)
+    client.force_login(world["mentor_user"])
+    page = client.get(reverse("programmes:my_programmes")).content.decode()
+    assert "sessions attended: 1 of 1 (100%)" in page

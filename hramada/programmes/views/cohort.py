@@ -353,6 +353,31 @@ def certificate_revoke(request, code):
     )
 
 
+@login_required
+@require_GET
+def deliveries_csv(request, programme, cohort):
+    """Who received what, when: one line per check-in of a participant at one of the cohort's sessions."""
+    import csv
+
+    cohort = _cohort_for(request, programme, cohort)
+    partner_ids = selectors.partner_scope(request.user, cohort.programme)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{cohort.programme.slug}-{cohort.slug}-attendance.csv"'
+    )
+    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("Participant"), _("Event"), _("Session"), _("Checked in")])
+    for row in selectors.deliveries(cohort, partner_ids=partner_ids):
+        name = row["name"]
+        if name[:1] in "=+-@":  # not a formula in a spreadsheet
+            name = "'" + name
+        writer.writerow(
+            [name, row["event_title"], row["session_title"] or "", row["at"].isoformat(timespec="minutes")]
+        )
+    return response
+
+
 # --- Public: verification -----------------------------------------------------------------------------
 
 
@@ -465,5 +490,5 @@ def my_programmes(request):
                     "sessions": list(zip(sessions, row["cells"], strict=True)),
                 }
             )
-        mentees = list(selectors.mentees_of(person))
+        mentees = selectors.mentee_rows(person)
     return render(request, "programmes/public/my_programmes.html", {"cards": cards, "mentees": mentees})
