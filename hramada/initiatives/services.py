@@ -243,7 +243,7 @@ def start_from_award(*, actor, award, **values) -> Initiative:
     if not can_start_from_award(actor, award):
         raise DomainError(_("Only the contest's organisers can do this."))
     award = (
-        Award.objects.select_for_update()
+        Award.objects.select_for_update(of=("self",))
         .select_related("edition__contest", "project", "sponsor")
         .get(pk=award.pk)
     )
@@ -299,7 +299,7 @@ def start_from_plan(*, actor, plan, **values) -> Initiative:
     if not can_start_from_plan(actor, plan):
         raise DomainError(_("Only the plan's author and the programme's organisers can do this."))
     plan = (
-        ActionPlan.objects.select_for_update()
+        ActionPlan.objects.select_for_update(of=("self",))
         .select_related("participant__person", "participant__cohort__programme")
         .get(pk=plan.pk)
     )
@@ -600,7 +600,17 @@ def change_capacity(*, actor, shift: Shift, capacity: int) -> Shift:
 def _lock_shift(pk) -> Shift:
     """The shift row, locked until the transaction ends: sign-ups and cancellations of one shift
     queue here, so each counts what the previous one wrote."""
-    return Shift.objects.select_for_update(no_key=True).select_related("role__initiative").get(pk=pk)
+    return (
+        Shift.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("role__initiative")
+        .get(pk=pk)
+    )
+
+
+def _taken(shift: Shift, person) -> tuple[int, bool]:
+    """The shift's active sign-ups, and whether the person holds one (read under the shift's lock)."""
+    active = ShiftSignup.objects.filter(shift=shift, cancelled_at__isnull=True)
+    return active.count(), active.filter(person=person).exists()
 
 
 def _recount(shift: Shift) -> int:
@@ -627,9 +637,9 @@ def sign_up(*, actor, shift: Shift) -> ShiftSignup:
                 raise DomainError(_("This initiative is not open for volunteers."))
             if shift.starts_at <= timezone.now():
                 raise DomainError(_("This shift has already started."))
-            if ShiftSignup.objects.filter(shift=shift, person=person, cancelled_at__isnull=True).exists():
+            taken, already = _taken(shift, person)
+            if already:
                 raise DomainError(_("You are already signed up for this shift."))
-            taken = ShiftSignup.objects.filter(shift=shift, cancelled_at__isnull=True).count()
             if taken >= shift.capacity:
                 raise DomainError(full_message())
             signup = ShiftSignup.objects.create(shift=shift, person=person)
