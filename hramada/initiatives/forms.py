@@ -142,3 +142,19 @@ class FromAwardForm(forms.Form):
     title_ru = forms.CharField(label=_("Title (in Russian)"), max_length=200, required=False)
     title_en = forms.CharField(label=_("Title (in English)"), max_length=200, required=False)
     funding_note = forms.CharField(label=_("Funding"), max_length=300)
+
+
+class FromPlanForm(forms.Form):
+    community = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Community.objects.filter(is_published=True).select_related("settlement"),
+    )
+    title_be = forms.CharField(label=_("Title (in Belarusian)"), max_length=200, required=False)
+    title_ru = forms.CharField(label=_("Title (in Russian)"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("Title (in English)"), max_length=200, required=False)
+    funding_note = forms.CharField(
+        label=_("Funding"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the money comes from, e.g. a contest prize, a sponsor or the local authority."),
+    )

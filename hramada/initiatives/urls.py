@@ -10,6 +10,7 @@ urlpatterns = [
     path("initiatives/", public.initiative_list, name="list"),
     path("initiatives/<slug:slug>/", public.initiative_detail, name="detail"),
     path("initiatives/<slug:slug>/shifts/<pid:shift>/sign-up/", public.shift_sign_up, name="sign_up"),
+    path("initiatives/from-plan/<pid:plan>/", public.from_plan, name="from_plan"),
     path("me/volunteering/", public.my_volunteering, name="my_volunteering"),
     path("me/volunteering/<pid:signup>/cancel/", public.signup_cancel, name="cancel"),
     path("manage/organisations/<slug:slug>/initiatives/", manage.org_initiatives, name="org_list"),

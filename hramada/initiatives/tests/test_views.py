@@ -337,3 +337,33 @@ def test_others_cannot_start_from_an_award(client):
     assert client.get(url).status_code == 403
     assert client.post(url, {"community": project.community.pk, "funding_note": "x"}).status_code == 403
     assert not Initiative.objects.exists()
+
+
+# --- From an action plan ------------------------------------------------------------------------------------
+
+
+def test_a_participant_starts_an_initiative_from_their_plan(client):
+    from .test_services import make_plan
+
+    plan, author = make_plan()
+    url = reverse("initiatives:from_plan", args=[plan.public_id])
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404  # someone else's plan
+    client.force_login(author)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"community": plan.participant.community.pk, "title_en": "Playground"})
+    initiative = Initiative.objects.get(action_plan=plan)
+    assert response.status_code == 302 and initiative.title_en == "Playground"
+    assert client.get(url)["Location"].endswith(f"/manage/initiatives/{initiative.slug}/")
+
+
+def test_a_draft_plan_is_refused_with_the_reason(client):
+    from .test_services import make_plan
+
+    plan, author = make_plan(status="draft")
+    client.force_login(author)
+    response = client.post(
+        reverse("initiatives:from_plan", args=[plan.public_id]), {"community": plan.participant.community.pk}
+    )
+    assert response.status_code == 400 and b"Submit the action plan" in response.content
+    assert not Initiative.objects.exists()

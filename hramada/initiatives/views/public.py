@@ -8,14 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hramada.core.errors import DomainError
 from hramada.core.pagination import paginate
 from hramada.places.models import Community, Region
 
 from .. import selectors, services
-from ..models import Shift, ShiftSignup
+from ..forms import FromPlanForm
+from ..models import Initiative, Shift, ShiftSignup
 
 
 def _int(value):
@@ -124,3 +125,42 @@ def my_volunteering(request):
     person = getattr(request.user, "person", None)
     mine = selectors.my_volunteering(person) if person else {"signups": [], "hours": 0}
     return render(request, "initiatives/public/my_volunteering.html", mine)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def from_plan(request, plan):
+    """A participant's submitted action plan becomes an initiative (the plan's author, or the
+    programme's organisers); the community and title come from the plan and can be changed here."""
+    from hramada.programmes.models import ActionPlan
+
+    plan = get_object_or_404(
+        ActionPlan.objects.select_related(
+            "participant__person", "participant__community", "participant__cohort"
+        ),
+        public_id=plan,
+    )
+    if not services.can_start_from_plan(request.user, plan):
+        raise Http404
+    existing = Initiative.objects.filter(action_plan=plan).first()
+    if existing is not None:
+        return redirect(
+            "initiatives:detail" if existing.published_at else "initiatives:manage", existing.slug
+        )
+    form = FromPlanForm(
+        request.POST if request.method == "POST" else None,
+        initial={"community": plan.participant.community, f"title_{request.LANGUAGE_CODE}": plan.title},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative = services.start_from_plan(actor=request.user, plan=plan, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your plan is now an initiative. Its organiser pages ask for two-factor authentication."),
+            )
+            return redirect("initiatives:manage", initiative.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "initiatives/public/from_plan.html", {"plan": plan, "form": form}, status=status)
