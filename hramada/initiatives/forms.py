@@ -119,7 +119,7 @@ class RoleForm(forms.Form):
 
 
 class ShiftForm(forms.Form):
-    role = forms.ModelChoiceField(label=_("Role"), queryset=None)
+    role = forms.ModelChoiceField(label=_("Role"), queryset=None, empty_label=None)
     starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME)
     capacity = forms.IntegerField(label=_("Volunteers needed"), min_value=1, max_value=1000)
