@@ -145,3 +145,73 @@ def test_a_winner_becomes_an_initiative_and_recruits_volunteers_into_a_shift(new
     expect(page.locator("main")).to_contain_text("RealtBy prize")
     assert re.search(r"Bashni", page.locator("main").inner_text())
     page.screenshot(path=os.path.join(SCREENSHOT_DIR, "initiative-page.png"), full_page=True)
+
+
+def test_organiser_keeps_the_budget_activities_and_story(new_context, server, winner, tmp_path):
+    """The other organiser pages on a phone: a budget line and an expense with a PDF receipt (opened
+    by the organiser), an activity created as an event, a story update with a photo; the public page
+    shows planned and spent, never the receipt."""
+    from django.utils import timezone
+    from PIL import Image
+
+    from hramada.core.tests.helpers import minimal_pdf
+    from hramada.initiatives import services
+    from hramada.initiatives.tests.factories import organiser
+    from hramada.people.models import User
+
+    olga = organiser(User.objects.get(email="olga@example.org"))
+    initiative = services.start_from_award(actor=olga, award=winner["award"], title_en="Bashni brand")
+    services.publish(actor=olga, initiative=initiative)
+    receipt, photo = tmp_path / "receipt.pdf", tmp_path / "festival.jpg"
+    receipt.write_bytes(minimal_pdf())
+    Image.new("RGB", (64, 48), "green").save(photo, format="JPEG")
+
+    context = new_context(**PHONE)
+    page = context.new_page()
+    login(page, server, "olga@example.org", totp_secret=winner["secret"])
+    manage = f"{server}/en/manage/initiatives/{initiative.slug}/"
+    page.goto(manage)
+    expect(page.locator("h1")).to_have_text("Bashni brand")
+
+    page.goto(manage + "budget/")
+    page.locator("#id_title").fill("Festival stage")
+    page.locator("#id_planned").fill("900")
+    page.get_by_role("button", name="Add the line").click()
+    expect(page.locator(".messages")).to_contain_text("Budget line added")
+    page.locator("#id_amount").fill("350")
+    page.locator("#id_spent_on").fill(timezone.localdate().isoformat())
+    page.locator("#id_note").fill("Stage rental")
+    page.locator("#id_receipt").set_input_files(str(receipt))
+    page.get_by_role("button", name="Record the expense").click()
+    expect(page.locator(".messages")).to_contain_text("Expense recorded")
+    expect(page.locator("main")).to_contain_text("spent 350.00 BYN, left 550.00 BYN")
+    with page.expect_response(re.compile(r"/receipt/$")) as receipt_response:
+        page.evaluate("url => fetch(url)", page.get_by_role("link", name="Receipt").get_attribute("href"))
+    assert receipt_response.value.status == 200
+    assert receipt_response.value.headers["content-type"] == "application/pdf"
+    page.screenshot(path=os.path.join(SCREENSHOT_DIR, "initiative-budget.png"), full_page=True)
+
+    page.goto(manage + "activities/")
+    start = timezone.localtime() + timedelta(days=20)
+    page.locator("#id_kind").select_option("marathon")
+    page.locator("#id_title").fill("Final marathon")
+    page.locator("#id_starts_at").fill(start.strftime(FMT))
+    page.locator("#id_ends_at").fill((start + timedelta(hours=4)).strftime(FMT))
+    page.get_by_role("button", name="Create and link the event").click()
+    expect(page.locator(".messages")).to_contain_text("The event is created and linked")
+
+    page.goto(manage + "updates/")
+    page.locator("#id_text").fill("The stage is booked.")
+    page.locator("#id_photo").set_input_files(str(photo))
+    page.get_by_role("button", name="Post the update").click()
+    expect(page.locator(".messages")).to_contain_text("The update is on the initiative's page")
+
+    page.goto(f"{server}/en/initiatives/{initiative.slug}/")
+    main = page.locator("main")
+    expect(main).to_contain_text("Festival stage")
+    expect(main).to_contain_text("900.00 BYN")
+    expect(main).to_contain_text("Final marathon")
+    expect(main).to_contain_text("The stage is booked.")
+    expect(main).not_to_contain_text("Stage rental")
+    expect(page.get_by_role("link", name="Receipt")).to_have_count(0)
+    page.screenshot(path=os.path.join(SCREENSHOT_DIR, "initiative-page-story.png"), full_page=True)

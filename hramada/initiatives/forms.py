@@ -91,7 +91,7 @@ class BudgetLineForm(forms.Form):
 
 
 class ExpenseForm(forms.Form):
-    line = forms.ModelChoiceField(label=_("Budget line"), queryset=None)
+    line = forms.ModelChoiceField(label=_("Budget line"), queryset=None, empty_label=None)
     amount = forms.DecimalField(label=_("Amount"), min_value=0.01, max_digits=12, decimal_places=2)
     spent_on = forms.DateField(label=_("Date"), widget=DATE)
     note = forms.CharField(label=_("What was bought"), max_length=300)

@@ -60,6 +60,9 @@ def initiative_by_slug(slug: str):
     )
 
 
+CENT = Decimal("0.01")
+
+
 @dataclass
 class Budget:
     lines: list
@@ -83,9 +86,10 @@ def budget(initiative, *, with_expenses: bool = False) -> Budget:
     if with_expenses:
         qs = qs.prefetch_related("expenses")
     lines = list(qs)
-    result = Budget(lines=lines)
+    result = Budget(lines=lines, planned=Decimal(0).quantize(CENT), spent=Decimal(0).quantize(CENT))
     for line in lines:
-        line.spent = line.spent_sum or Decimal(0)
+        # Sums come back as 350 on SQLite and 350.00 on PostgreSQL: show money with two places.
+        line.spent = Decimal(line.spent_sum or 0).quantize(CENT)
         line.left = line.planned - line.spent
         result.planned += line.planned
         result.spent += line.spent

@@ -367,3 +367,29 @@ def test_a_draft_plan_is_refused_with_the_reason(client):
     )
     assert response.status_code == 400 and b"Submit the action plan" in response.content
     assert not Initiative.objects.exists()
+
+
+# --- Sections on other pages -----------------------------------------------------------------------------
+
+
+def test_home_community_and_dashboard_sections(client, initiative):
+    assert initiative.title.encode() in client.get(reverse("core:home")).content
+    community_page = client.get(reverse("places:community", args=[initiative.community.slug]))
+    assert (
+        b"Local initiatives here" in community_page.content
+        and initiative.title.encode() in community_page.content
+    )
+    login_staff(client, member_of(initiative.organisation, Role.MANAGER))
+    dashboard = client.get(reverse("core:manage"))
+    assert b"Initiatives you run" in dashboard.content
+    org_page = client.get(reverse("initiatives:org_list", args=[initiative.organisation.slug]))
+    assert initiative.title.encode() in org_page.content
+
+
+def test_my_volunteering_link_in_the_header_for_volunteers_only(client, initiative):
+    user = UserFactory()
+    client.force_login(user)
+    url = reverse("initiatives:my_volunteering").encode()
+    assert url not in client.get(reverse("initiatives:list")).content
+    services.sign_up(actor=user, shift=ShiftFactory(role=RoleFactory(initiative=initiative)))
+    assert url in client.get(reverse("initiatives:list")).content
