@@ -215,3 +215,16 @@ def test_organiser_keeps_the_budget_activities_and_story(new_context, server, wi
     expect(main).not_to_contain_text("Stage rental")
     expect(page.get_by_role("link", name="Receipt")).to_have_count(0)
     page.screenshot(path=os.path.join(SCREENSHOT_DIR, "initiative-page-story.png"), full_page=True)
+
+    # The list with its filters, the details form and the organisation's list (checked pages too).
+    page.goto(f"{server}/en/initiatives/")
+    page.locator("#f-community").select_option("bashni")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("main .cards")).to_contain_text("Bashni brand")
+    page.screenshot(path=os.path.join(SCREENSHOT_DIR, "initiatives-list.png"), full_page=True)
+    page.goto(manage + "edit/")
+    page.locator("#id_story_en").fill("Bashni became a brand: a festival, a logo, a stage.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Saved")
+    page.goto(f"{server}/en/manage/organisations/social-weekend/initiatives/")
+    expect(page.locator("main")).to_contain_text("Bashni brand")
