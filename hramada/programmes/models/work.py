@@ -141,7 +141,7 @@ class PlanActivity(BaseModel):
         return self.title
 
 
-class PlanResource(models.Model):
+class PlanResource(BaseModel):  # a public id: the participant removes one by its address
     class Kind(models.TextChoices):
         MONEY = "money", _("money")
         VENUE = "venue", _("venue")
