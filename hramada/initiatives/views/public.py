@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -124,7 +125,7 @@ def signup_cancel(request, signup):
 def my_volunteering(request):
     person = getattr(request.user, "person", None)
     mine = selectors.my_volunteering(person) if person else {"signups": [], "hours": 0}
-    return render(request, "initiatives/public/my_volunteering.html", mine)
+    return render(request, "initiatives/public/my_volunteering.html", {**mine, "now": timezone.now()})
 
 
 @login_required
