@@ -98,3 +98,32 @@ def attend(cohort_session, person, *, actor):
         session=cohort_session.session,
     )
     return registration
+
+
+# --- Selection and decisions (H2) ---------------------------------------------------------------------
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application (as after the call's services screened it eligible)."""
+
+    class Meta:
+        model = "programmes.Application"
+
+    cohort = factory.SubFactory(CohortFactory)
+    person = factory.SubFactory(PersonFactory)
+    status = "submitted"
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+# --- Calls and applications (H1) ----------------------------------------------------------------------
+
+
+class CallCohortFactory(CohortFactory):
+    """A published cohort whose call opened yesterday and closes in a week, with an empty form."""
+
+    call_opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    call_closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    application_form = factory.SubFactory(
+        "hramada.questions.tests.factories.FormFactory",
+        organisation=factory.SelfAttribute("..programme.organisation"),
+    )
