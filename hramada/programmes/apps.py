@@ -32,3 +32,15 @@ class ProgrammesConfig(AppConfig):
         from hramada.core.registry import register_user_link
 
         register_user_link(40, _("My programmes"), "programmes:my_programmes", selectors.my_programmes_link)
+
+        # The participant's community work (H4): export and erasure, the community page's section.
+        from hramada.places.selectors import register_community_section
+
+        from . import community_work
+
+        personal_data.register(
+            "programme_community_work",
+            export=community_work.export_community_work,
+            erase=community_work.erase_community_work,
+        )
+        register_community_section(selectors.community_work_section)

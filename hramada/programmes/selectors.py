@@ -208,3 +208,325 @@ def mentee_rows(person) -> list[dict]:
         group = list(group)
         rows.extend(completion(group[0].cohort, participants=group))
     return rows
+
+
+# --- The participant's community work (needs, residents' survey, plans, alumni) -----------------------
+
+
+def participant_for_work(public_id: str):
+    from .models import Participant
+
+    return (
+        Participant.objects.select_related(
+            "person", "community", "mentor__person", "partner", "cohort__programme__organisation"
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def assessment_page(public_id: str):
+    from .models import NeedsAssessment
+
+    return (
+        NeedsAssessment.objects.select_related(
+            "participant__person",
+            "participant__mentor__person",
+            "participant__partner",
+            "participant__cohort__programme__organisation",
+            "community",
+            "survey_form",
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def plan_page(public_id: str):
+    from .models import ActionPlan
+
+    return (
+        ActionPlan.objects.select_related(
+            "participant__person",
+            "participant__mentor__person",
+            "participant__partner",
+            "participant__community",
+            "participant__cohort__programme__organisation",
+            "assessment",
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def needs_ranking(assessment) -> dict:
+    """The needs ordered by the residents' ranking, by Borda count: on each ballot, the needs ranked are
+    taken in the ballot's order (needs deleted since are skipped) and the one in place i earns N - i + 1
+    points (N: the assessment's needs now), unranked needs 0. Ties: the better mean place, then the
+    participant's own priority. Returns ``{"rows": [...], "ballots": n, "respondents": n}``."""
+    from collections import defaultdict
+
+    from .models import NeedRanking
+
+    needs = list(assessment.needs.all())
+    n = len(needs)
+    ballots: dict[str, list] = defaultdict(list)
+    without_response = set()
+    for need_id, rank, ballot, response_id in NeedRanking.objects.filter(need__assessment=assessment).values_list(
+        "need_id", "rank", "ballot", "response_id"
+    ):
+        ballots[ballot].append((rank, need_id))
+        if response_id is None:
+            without_response.add(ballot)
+    points = defaultdict(int)
+    places = defaultdict(list)
+    firsts = defaultdict(int)
+    for entries in ballots.values():
+        for place, (_rank, need_id) in enumerate(sorted(entries), start=1):
+            points[need_id] += n - place + 1
+            places[need_id].append(place)
+            if place == 1:
+                firsts[need_id] += 1
+    rows = [
+        {
+            "need": need,
+            "points": points[need.pk],
+            "ranked_by": len(places[need.pk]),
+            "first_choice": firsts[need.pk],
+            "mean_place": round(sum(places[need.pk]) / len(places[need.pk]), 1) if places[need.pk] else None,
+        }
+        for need in needs
+    ]
+    rows.sort(key=lambda r: (-r["points"], r["mean_place"] or 10**6, r["need"].priority, r["need"].pk))
+    responses = assessment.survey_form.responses.count() if assessment.survey_form_id else 0
+    return {"rows": rows, "ballots": len(ballots), "respondents": responses + len(without_response)}
+
+
+def survey_results(assessment, *, with_texts: bool) -> dict | None:
+    """Per question: counts per option, averages, ticked consents (the events feedback aggregation);
+    the written answers only for those who follow the participant's work (``with_texts``)."""
+    from hramada.events.reports import summarise_answers
+
+    form = assessment.survey_form
+    if form is None or not form.questions.exists():
+        return None
+    summary = summarise_answers(form, form.responses.all())
+    if not with_texts:
+        for item in summary["items"]:
+            item.pop("texts", None)
+    return summary
+
+
+def work_of(participant) -> dict:
+    return {
+        "assessments": list(participant.assessments.select_related("community").prefetch_related("needs")),
+        "plans": list(participant.action_plans.all()),
+    }
+
+
+def public_plans():
+    """Plans whose participant opted in, once submitted."""
+    from .models import ActionPlan
+
+    return (
+        ActionPlan.objects.filter(is_public=True)
+        .exclude(status=ActionPlan.Status.DRAFT)
+        .select_related("participant__person", "participant__community", "participant__cohort__programme")
+    )
+
+
+def cohort_public_plans(cohort):
+    """The public plans of a cohort, for its public page."""
+    return public_plans().filter(participant__cohort=cohort).order_by("participant__person__display_name", "id")
+
+
+def community_work_section(community):
+    """The public needs assessments and plans about a community, for its page (``places`` registry)."""
+    from django.db.models import Q
+    from django.utils.translation import gettext as _
+
+    from .models import NeedsAssessment
+
+    items = []
+    for a in (
+        NeedsAssessment.objects.filter(is_public=True, community=community)
+        .select_related("participant__person", "participant__cohort")
+        .order_by("-created_at")[:10]
+    ):
+        items.append({"kind": "needs", "object": a, "person": a.participant.person, "year": a.participant.cohort.year})
+    for p in (
+        public_plans()
+        .filter(Q(participant__community=community) | Q(assessment__community=community))
+        .order_by("-created_at")[:10]
+    ):
+        items.append({"kind": "plan", "object": p, "person": p.participant.person, "year": p.participant.cohort.year})
+    if not items:
+        return None
+    return {"title": _("Leaders' community work"), "template": "programmes/public/work_community.html", "items": items}
+
+
+def cohort_work_rows(cohort, *, partner_ids=None) -> list[dict]:
+    """For the organisers: each participant they may see, with their assessments and plans."""
+    from django.db.models import Prefetch
+
+    from .models import ActionPlan, NeedsAssessment
+
+    participants = cohort_participants(cohort, partner_ids=partner_ids).prefetch_related(
+        Prefetch("assessments", queryset=NeedsAssessment.objects.order_by("-created_at")),
+        Prefetch("action_plans", queryset=ActionPlan.objects.order_by("-created_at")),
+    )
+    return [{"participant": p, "assessments": list(p.assessments.all()), "plans": list(p.action_plans.all())} for p in participants]
+
+
+def programme_figures(programme) -> dict:
+    """"N leaders completed the programme in Y years": distinct persons with a completed participation in
+    any cohort of the programme, over the span of those cohorts' years (first to last, inclusive)."""
+    from django.db.models import Count, Max, Min
+
+    from .models import Participant
+
+    completed = Participant.objects.filter(cohort__programme=programme, status=Participant.Status.COMPLETED)
+    figures = completed.aggregate(
+        leaders=Count("person", distinct=True),
+        cohorts=Count("cohort", distinct=True),
+        first=Min("cohort__year"),
+        last=Max("cohort__year"),
+    )
+    figures["years"] = (figures["last"] - figures["first"] + 1) if figures["first"] is not None else 0
+    return figures
+
+
+def alumni_directory(programme):
+    """Listed alumni profiles of people who completed the programme, each with its completed
+    participations (community, cohort year) in ``person.alumni_participations``."""
+    from django.db.models import Prefetch
+
+    from .models import AlumniProfile, Participant
+
+    completed = Participant.objects.filter(cohort__programme=programme, status=Participant.Status.COMPLETED)
+    return (
+        AlumniProfile.objects.filter(listed=True, person__erased_at__isnull=True, person__in=completed.values("person"))
+        .select_related("person")
+        .prefetch_related(
+            Prefetch(
+                "person__programme_participations",
+                queryset=completed.select_related("cohort", "community").order_by("cohort__year"),
+                to_attr="alumni_participations",
+            )
+        )
+        .order_by("person__display_name", "id")
+    )
+
+
+# --- Calls and applications (H1) -------------------------------------------------------------------
+
+
+def visible_people(user, queryset, programme):
+    """``queryset`` (applications or participants, with a ``partner`` field) limited to what ``user``
+    may see in ``programme``: all for the lead organisation, their own partners' people for a partner
+    organiser (their own country), nothing for anyone else."""
+    scope = partner_scope(user, programme)
+    if scope is None:
+        return queryset
+    return queryset.filter(partner_id__in=scope)
+
+
+def cohort_applications(user, cohort, *, status="", country=None, region=None):
+    """The cohort's applications the user may see, filtered, with person and place joined."""
+    from .models import Application
+
+    qs = visible_people(
+        user,
+        Application.objects.filter(cohort=cohort).select_related(
+            "person", "partner__organisation", "partner__country", "settlement__region__country", "community"
+        ),
+        cohort.programme,
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if country is not None:
+        qs = qs.filter(settlement__region__country=country)
+    if region is not None:
+        qs = qs.filter(settlement__region=region)
+    return qs.order_by("-submitted_at", "-id")
+
+
+def application_counts(queryset) -> dict:
+    from django.db.models import Count
+
+    return dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+
+
+def my_applications(user):
+    from .models import Application
+
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return (
+        Application.objects.filter(person__user=user)
+        .select_related("cohort__programme")
+        .order_by("-created_at")
+    )
+
+
+def my_applications_link(user) -> bool:
+    from .models import Application
+
+    return user.is_authenticated and Application.objects.filter(person__user=user).exists()
+
+
+def programme_page(slug: str):
+    return (
+        Programme.objects.select_related("organisation")
+        .prefetch_related("partners__organisation", "partners__country", "donors")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+# Sections other parts add to the public cohort page: fn(request, cohort) -> dict with "title" and
+# "template" (and anything the template reads), or None.
+cohort_sections: list = []
+
+
+def register_cohort_section(fn) -> None:
+    if fn not in cohort_sections:
+        cohort_sections.append(fn)
+
+
+def programmes_manage_section(request):
+    """Programmes on the organiser dashboard (lead and partner organisations the user manages)."""
+    from django.db.models import Q
+    from django.utils.translation import gettext as _
+
+    orgs = managed_org_ids(request.user)
+    if not orgs and not request.user.is_staff:
+        return None
+    qs = Programme.objects.select_related("organisation").prefetch_related("cohorts")
+    if not request.user.is_staff:
+        qs = qs.filter(Q(organisation__in=orgs) | Q(partners__organisation__in=orgs)).distinct()
+    items = list(qs[:20])
+    if not items:
+        return None
+    return {
+        "title": _("Programmes"),
+        "template": "programmes/manage/_programme_list.html",
+        "items": items,
+        "empty": _("No programmes yet."),
+    }
+
+
+def programmes_home_section(request):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    items = list(public_programmes()[:4])
+    if not items:
+        return None
+    return {
+        "title": _("Programmes"),
+        "template": "programmes/public/_programme_cards.html",
+        "items": items,
+        "more_url": reverse("programmes:list"),
+        "empty": _("No programmes yet."),
+    }
