@@ -30,6 +30,12 @@ class InitiativesConfig(AppConfig):
         register_user_link(60, _("My volunteering"), "initiatives:my_volunteering", selectors.volunteers_link)
         register_periodic_job("initiatives.remind_volunteers", services.remind_volunteers)
         register_award_links(selectors.award_links)
+        # On an action plan's page (programmes never imports initiatives).
+        from hramada.programmes.registry import register_plan_action
+
+        register_plan_action(
+            _("Start an initiative from this plan"), "initiatives:from_plan", shown=services.plan_action_shown
+        )
         # Organiser roles are deleted on erasure; shift sign-ups and hours stay with the pseudonymised
         # person, so the initiative's totals of volunteers and hours stay right (docs/initiatives.md).
         personal_data.register("initiatives", export=services.export_person, erase=services.erase_person)

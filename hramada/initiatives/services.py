@@ -290,6 +290,17 @@ def can_start_from_plan(user, plan) -> bool:
     )
 
 
+def plan_action_shown(user, plan) -> bool:
+    """The link on a plan's page: for whoever may start it, once submitted, while it is no initiative."""
+    from hramada.programmes.models import ActionPlan
+
+    return (
+        plan.status != ActionPlan.Status.DRAFT
+        and can_start_from_plan(user, plan)
+        and not Initiative.objects.filter(action_plan=plan).exists()
+    )
+
+
 @transaction.atomic
 def start_from_plan(*, actor, plan, **values) -> Initiative:
     """A participant's submitted action plan becomes an initiative of their community, with the

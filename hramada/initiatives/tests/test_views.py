@@ -393,3 +393,16 @@ def test_my_volunteering_link_in_the_header_for_volunteers_only(client, initiati
     assert url not in client.get(reverse("initiatives:list")).content
     services.sign_up(actor=user, shift=ShiftFactory(role=RoleFactory(initiative=initiative)))
     assert url in client.get(reverse("initiatives:list")).content
+
+
+def test_the_plan_page_links_to_starting_an_initiative_until_it_is_one(client):
+    from .test_services import make_plan
+
+    plan, author = make_plan()
+    client.force_login(author)
+    plan_url = reverse("programmes:plan", args=[plan.public_id])
+    start = reverse("initiatives:from_plan", args=[plan.public_id]).encode()
+    assert start in client.get(plan_url).content
+    client.post(start.decode(), {"community": plan.participant.community.pk})
+    assert Initiative.objects.filter(action_plan=plan).exists()
+    assert start not in client.get(plan_url).content
