@@ -44,3 +44,17 @@ class ProgrammesConfig(AppConfig):
             erase=community_work.erase_community_work,
         )
         register_community_section(selectors.community_work_section)
+
+        # Calls and applications (H1): export and erasure, menu and dashboard links.
+        from hramada.core.registry import register_home_section, register_manage_section
+        from hramada.orgs.registry import register_menu_link
+
+        from . import calls
+
+        personal_data.register(
+            "programme_applications", export=calls.export_applications, erase=calls.erase_applications
+        )
+        register_user_link(41, _("My applications"), "programmes:my_applications", selectors.my_applications_link)
+        register_menu_link(45, _("New programme"), "programmes:programme_new", "programmes.add_programme")
+        register_manage_section(45, selectors.programmes_manage_section)
+        register_home_section(25, selectors.programmes_home_section)

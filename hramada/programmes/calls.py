@@ -67,10 +67,27 @@ def _first_title(values: dict, prefix: str = "title") -> str:
     )
 
 
+# Words other addresses use in the place of a programme's or a cohort's short name.
+RESERVED_SLUGS = {
+    "needs",
+    "plans",
+    "decision",
+    "new",
+    "edit",
+    "publish",
+    "partners",
+    "donors",
+    "cohorts",
+    "alumni",
+}
+
+
 def _check_slug(slug: str) -> str:
     slug = (slug or "").strip().lower()
     if not slug:
         raise DomainError(_("Give a short name for links (latin letters, digits and dashes)."), field="slug")
+    if slug in RESERVED_SLUGS:
+        raise DomainError(_("This short name is reserved; choose another."), field="slug")
     return slug
 
 
@@ -286,10 +303,10 @@ def phase(cohort: Cohort, now=None) -> str:
     P = Cohort.Phase
     if cohort.published_at is None:
         return P.DRAFT
-    if cohort.finished_at is not None or cohort.ends_on < timezone.localdate(now):
-        return P.FINISHED
     if cohort.call_is_open(now):
         return P.CALL
+    if cohort.finished_at is not None or cohort.ends_on < timezone.localdate(now):
+        return P.FINISHED
     if cohort.starts_on <= timezone.localdate(now):
         return P.RUNNING
     if cohort.call_closes_at is not None and cohort.call_closes_at <= now:

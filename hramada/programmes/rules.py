@@ -140,3 +140,33 @@ rules.add_perm("programmes.comment_on_plan", is_participants_mentor | is_work_or
 # The object is a participant: hand-adding, marking as left, assigning a mentor and marking completion
 # belong to the lead organisation and to the partner of that participant's country.
 rules.add_perm("programmes.manage_participant", is_lead_organiser | is_partner_organiser)
+
+
+# --- Selection and decisions (H2) ---------------------------------------------------------------------
+# The object is a cohort: stating the rules, proposing, changing picks, freezing and deciding are the
+# lead organisation's alone; partners see the selection page (their own country's people only).
+rules.add_perm("programmes.select_cohort", is_lead_organiser)
+rules.add_perm("programmes.see_selection", is_lead_organiser | is_partner_organiser)
+# The object is an application: its applicant confirms or declines an offered place.
+rules.add_perm("programmes.answer_place", is_own)
+
+# --- Calls and applications --------------------------------------------------------------------------
+# The object is an application. Its answers are read by the applicant, the lead organisation, the
+# partner of the applicant's country and the reviewers the selection round assigned it to.
+
+
+@rules.predicate
+def is_assigned_reviewer(user, obj) -> bool:
+    if not user.is_authenticated or not isinstance(obj, Application):
+        return False
+    round_id = obj.cohort.review_round_id
+    if round_id is None:
+        return False
+    from hramada.reviews.models import Assignment
+
+    return Assignment.objects.filter(
+        round_id=round_id, item__subject_key=obj.subject_key, reviewer__user=user
+    ).exists()
+
+
+rules.add_perm("programmes.view_application", is_own | is_lead_organiser | is_partner_organiser | is_assigned_reviewer)
