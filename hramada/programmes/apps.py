@@ -58,3 +58,6 @@ class ProgrammesConfig(AppConfig):
         register_menu_link(45, _("New programme"), "programmes:programme_new", "programmes.add_programme")
         register_manage_section(45, selectors.programmes_manage_section)
         register_home_section(25, selectors.programmes_home_section)
+        from hramada.questions.registry import register_answer_owner
+
+        register_answer_owner("programme_application", "programmes.view_application")

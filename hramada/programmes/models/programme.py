@@ -201,8 +201,13 @@ class Application(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The reverse accessor names the owner of the answers' files for ``questions.registry``.
     response = models.OneToOneField(
-        "questions.Response", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "questions.Response",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="programme_application",
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
