@@ -74,6 +74,7 @@ def _values(form, names):
 # --- Programmes ---------------------------------------------------------------------------------------
 
 
+@login_required
 def programme_new(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.has_perm("programmes.add_programme", organisation):
@@ -99,6 +100,7 @@ def programme_new(request, slug):
     )
 
 
+@login_required
 def programme_manage(request, slug):
     programme = _programme_for(request, slug, "programmes.work_in_programme")
     is_lead = request.user.has_perm("programmes.manage_programme", programme)
@@ -114,6 +116,7 @@ def programme_manage(request, slug):
     return render(request, "programmes/manage/programme.html", context)
 
 
+@login_required
 def programme_edit(request, slug):
     programme = _programme_for(request, slug)
     form = ProgrammeForm(request.POST or None, instance=programme)
@@ -137,6 +140,7 @@ def programme_edit(request, slug):
     )
 
 
+@login_required
 @require_POST
 def programme_publish(request, slug):
     programme = _programme_for(request, slug)
@@ -145,6 +149,7 @@ def programme_publish(request, slug):
     return redirect("programmes:programme_manage", slug=slug)
 
 
+@login_required
 @require_POST
 def partner_add(request, slug):
     programme = _programme_for(request, slug)
@@ -161,6 +166,7 @@ def partner_add(request, slug):
     return redirect(reverse("programmes:programme_manage", args=[slug]) + "#partners")
 
 
+@login_required
 @require_POST
 def partner_remove(request, slug, public_id):
     programme = _programme_for(request, slug)
@@ -174,6 +180,7 @@ def partner_remove(request, slug, public_id):
     return redirect(reverse("programmes:programme_manage", args=[slug]) + "#partners")
 
 
+@login_required
 @require_POST
 def donors_set(request, slug):
     programme = _programme_for(request, slug)
@@ -187,6 +194,7 @@ def donors_set(request, slug):
 # --- Cohorts and calls --------------------------------------------------------------------------------
 
 
+@login_required
 def cohort_new(request, slug):
     programme = _programme_for(request, slug)
     form = CohortForm(request.POST or None, instance=Cohort(programme=programme))
@@ -207,6 +215,7 @@ def cohort_new(request, slug):
     )
 
 
+@login_required
 def cohort_edit(request, programme, cohort):
     cohort = _cohort_for(request, programme, cohort)
     form = CohortForm(request.POST or None, instance=cohort)
@@ -231,6 +240,7 @@ def cohort_edit(request, programme, cohort):
     )
 
 
+@login_required
 def call_manage(request, programme, cohort, rule_form=None, review_form=None, status=200):
     cohort = _cohort_for(request, programme, cohort, "programmes.work_in_programme")
     is_lead = request.user.has_perm("programmes.manage_programme", cohort)
@@ -250,6 +260,7 @@ def call_manage(request, programme, cohort, rule_form=None, review_form=None, st
     return render(request, "programmes/manage/call.html", context, status=status)
 
 
+@login_required
 @require_POST
 def cohort_publish(request, programme, cohort):
     found = _cohort_for(request, programme, cohort)
@@ -262,6 +273,7 @@ def cohort_publish(request, programme, cohort):
     return redirect("programmes:call_manage", programme=programme, cohort=cohort)
 
 
+@login_required
 @require_POST
 def rule_add(request, programme, cohort):
     found = _cohort_for(request, programme, cohort)
@@ -277,6 +289,7 @@ def rule_add(request, programme, cohort):
     return call_manage(request, programme, cohort, rule_form=form, status=400)
 
 
+@login_required
 @require_POST
 def rule_remove(request, programme, cohort, rule_id):
     found = _cohort_for(request, programme, cohort)
@@ -286,6 +299,7 @@ def rule_remove(request, programme, cohort, rule_id):
     return redirect(reverse("programmes:call_manage", args=[programme, cohort]) + "#rules")
 
 
+@login_required
 @require_POST
 def review_start(request, programme, cohort):
     found = _cohort_for(request, programme, cohort)
@@ -319,6 +333,7 @@ def _filtered(request, cohort):
     return form, qs
 
 
+@login_required
 def applications(request, programme, cohort):
     cohort = _cohort_for(request, programme, cohort, "programmes.work_in_programme")
     form, qs = _filtered(request, cohort)
@@ -343,6 +358,7 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+@login_required
 def applications_csv(request, programme, cohort):
     cohort = _cohort_for(request, programme, cohort, "programmes.work_in_programme")
     _form, qs = _filtered(request, cohort)
