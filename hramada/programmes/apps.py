@@ -61,3 +61,10 @@ class ProgrammesConfig(AppConfig):
         from hramada.questions.registry import register_answer_owner
 
         register_answer_owner("programme_application", "programmes.view_application")
+
+        # Selection and decisions (H2): the committee's reasons for changes by hand about a person.
+        from . import decisions
+
+        personal_data.register(
+            "programme_selection", export=decisions.export_selection, erase=decisions.erase_selection
+        )

@@ -492,3 +492,40 @@ def send_decision_email(application_id: int) -> None:
         body = render_to_string("programmes/email/decision.txt", context)
     EmailMessage(subject, body, None, [email]).send()
     Application.objects.filter(pk=application_id).update(notified_at=timezone.now())
+
+
+# --- Personal data -----------------------------------------------------------------------------------
+
+ERASED_REASON = "(erased)"
+
+
+def export_selection(person) -> list:
+    """The committee's changes by hand about the person's applications, with their reasons."""
+    return [
+        {
+            "cohort": c.application.cohort.title,
+            "change": c.action,
+            "reason": c.reason,
+            "at": c.created_at.isoformat(),
+        }
+        for c in SelectionChange.objects.filter(application__person=person).select_related(
+            "application__cohort"
+        )
+    ]
+
+
+def erase_selection(person) -> None:
+    """The reasons written about the person are erased, in the changes and in frozen documents (whose
+    stored fingerprint stays the one computed when freezing); the changes themselves stay, as the
+    applications do (``calls.erase_applications``)."""
+    changes = SelectionChange.objects.filter(application__person=person)
+    keys = set(changes.values_list("application__public_id", flat=True))
+    changes.update(reason=ERASED_REASON)
+    for rules in SelectionRules.objects.filter(changes__application__person=person).distinct():
+        document = rules.document
+        if document.get("changes"):
+            for change in document["changes"]:
+                if change["application"] in keys:
+                    change["reason"] = ERASED_REASON
+            rules.document = document
+            rules.save(update_fields=["document", "updated_at"])

@@ -309,3 +309,22 @@ def test_two_declines_at_once_promote_two_different_applicants(guard, monkeypatc
         return
     assert accepted == [apps[2].pk, apps[3].pk]
     assert Application.objects.get(pk=apps[4].pk).waitlist_position == 3
+
+
+@pytest.mark.django_db
+def test_personal_data_export_and_erasure_of_reasons(cohort, lead, proposed):
+    """The reasons written about a person are exported to them and erased with them, also in the
+    frozen document."""
+    from hramada.core import personal_data
+
+    person = proposed[4].person
+    decisions.change_selection(
+        actor=lead, cohort=cohort, application=proposed[4], action="add", reason="Her village has no one else"
+    )
+    decisions.freeze(actor=lead, cohort=cohort)
+    assert "programme_selection" in {s.name for s in personal_data.sections()}
+    assert decisions.export_selection(person)[0]["reason"] == "Her village has no one else"
+    decisions.erase_selection(person)
+    assert SelectionChange.objects.get().reason == decisions.ERASED_REASON
+    cohort.selection_rules.refresh_from_db()
+    assert cohort.selection_rules.document["changes"][0]["reason"] == decisions.ERASED_REASON
