@@ -193,3 +193,14 @@ def test_the_decision_page_is_the_applicants_own(client, world):
     assert client.post(url, {"answer": "confirm"}).status_code == 302
     assert Participant.objects.filter(application=accepted).exists()
     assert "You have confirmed your place" in client.get(url).content.decode()
+
+
+def test_my_applications_links_to_the_decision(client, world):
+    _rules(world)
+    lead = world["lead"]
+    decisions.freeze(actor=lead, cohort=world["cohort"])
+    decisions.decide(actor=lead, cohort=world["cohort"])
+    accepted = Application.objects.filter(cohort=world["cohort"], status=A.ACCEPTED).first()
+    client.force_login(accepted.person.user)
+    page = client.get(reverse("programmes:my_applications")).content.decode()
+    assert reverse("programmes:decision", args=[accepted.public_id]) in page
