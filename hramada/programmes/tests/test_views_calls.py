@@ -212,3 +212,21 @@ def test_an_assigned_reviewer_reads_the_application(client, world):
     client.force_login(reviewer_user)
     assert client.get(reverse("programmes:application", args=[world["am"].public_id])).status_code == 200
     assert client.get(reverse("programmes:application", args=[world["by"].public_id])).status_code == 404
+
+
+def test_the_lead_opens_the_review_after_the_deadline(client, world):
+    from hramada.reviews.tests.factories import CriterionFactory, RubricFactory
+
+    cohort = world["cohort"]
+    rubric = RubricFactory(organisation=cohort.programme.organisation)
+    CriterionFactory(rubric=rubric)
+    organiser_login(client, world["lead"])
+    url = reverse("programmes:review_start", args=[cohort.programme.slug, cohort.slug])
+    response = client.post(url, {"rubric": rubric.pk, "reviews_per_item": 1})
+    assert response.status_code == 400 and "still open" in response.content.decode()
+    Cohort.objects.filter(pk=cohort.pk).update(call_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    response = client.post(url, {"rubric": rubric.pk, "reviews_per_item": 1})
+    cohort.refresh_from_db()
+    assert response.status_code == 302 and cohort.review_round is not None
+    assert response.url == reverse("reviews:round", args=[cohort.review_round.public_id])
+    assert cohort.review_round.items.count() == 2

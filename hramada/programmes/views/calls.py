@@ -313,7 +313,7 @@ def review_start(request, programme, cohort):
             messages.success(
                 request, _("The review round is open: add reviewers and assign the applications.")
             )
-            return redirect("reviews:round", public_id=round_.public_id)
+            return redirect("reviews:round", round_id=round_.public_id)
     return call_manage(request, programme, cohort, review_form=form, status=400)
 
 
