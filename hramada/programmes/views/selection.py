@@ -120,6 +120,7 @@ def _page_context(request, cohort: Cohort, rules: SelectionRules | None, is_lead
     for row in rows:
         key = row["public_id"]
         row["score"] = scores.get(key)
+        row["status_label"] = A(row["status"]).label
         row["in_final"] = key in final_set
         row["rank"] = rank_of.get(key)
         row["brought_in"] = key in selected and key not in rank_of
