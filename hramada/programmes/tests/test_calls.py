@@ -213,18 +213,10 @@ def test_eligibility_is_screened_at_submission_with_the_reasons(cohort, lead):
 
     user, application = _applicant(cohort)
     calls.save_draft(user=user, application=application, answers={age: "30", role: 0, agree: True})
-    mail.outbox.clear()
-    with django_capture_on_commit():
-        calls.submit_application(user=user, application=application)
+    calls.submit_application(user=user, application=application)
     application.refresh_from_db()
     assert application.status == A.SUBMITTED and application.ineligible_reasons == []
     assert AuditEntry.objects.filter(action="programmes.application.submitted").count() == 2
-
-
-def django_capture_on_commit():
-    from django.test import TestCase
-
-    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def test_one_of_rules_and_unanswered_questions_fail(cohort, lead):
@@ -354,3 +346,22 @@ def test_personal_data_export_and_erasure(cohort):
     assert not Application.objects.filter(pk=draft.pk).exists()
     submitted.refresh_from_db()
     assert submitted.settlement is None and submitted.status == A.SUBMITTED
+
+
+def test_the_applicant_is_emailed_on_submission_with_the_reasons(
+    cohort, lead, django_capture_on_commit_callbacks
+):
+    agree = _question(cohort, Question.Kind.CONSENT, label="Agree")
+    calls.add_eligibility_rule(
+        actor=lead, cohort=cohort, question=agree, test=T.CHECKED, reason="Consent needed"
+    )
+    user, application = _applicant(cohort)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        calls.submit_application(user=user, application=application)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [user.email]
+    assert cohort.title in message.subject
+    assert "Consent needed" in message.body
+    assert str(application.public_id) in message.body
