@@ -204,3 +204,10 @@ def test_my_applications_links_to_the_decision(client, world):
     client.force_login(accepted.person.user)
     page = client.get(reverse("programmes:my_applications")).content.decode()
     assert reverse("programmes:decision", args=[accepted.public_id]) in page
+
+
+def test_the_call_page_links_to_the_selection(client, world):
+    login_staff(client, world["lead"])
+    cohort = world["cohort"]
+    page = client.get(_url(cohort, "programmes:call_manage")).content.decode()
+    assert _url(cohort) in page
