@@ -230,3 +230,16 @@ def test_the_lead_opens_the_review_after_the_deadline(client, world):
     assert response.status_code == 302 and cohort.review_round is not None
     assert response.url == reverse("reviews:round", args=[cohort.review_round.public_id])
     assert cohort.review_round.items.count() == 2
+
+
+def test_the_admin_pages_open_for_staff(client, world):
+    from hramada.core.tests.helpers import login_staff
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    login_staff(client, staff)
+    for model in ("programme", "cohort", "application"):
+        assert client.get(reverse(f"admin:programmes_{model}_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:programmes_application_change", args=[world["am"].pk])).status_code == 200
+    )
+    assert client.get(reverse("admin:programmes_cohort_change", args=[world["cohort"].pk])).status_code == 200
