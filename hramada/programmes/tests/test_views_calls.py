@@ -243,3 +243,14 @@ def test_the_admin_pages_open_for_staff(client, world):
         client.get(reverse("admin:programmes_application_change", args=[world["am"].pk])).status_code == 200
     )
     assert client.get(reverse("admin:programmes_cohort_change", args=[world["cohort"].pk])).status_code == 200
+
+
+def test_programmes_on_the_home_page_the_dashboard_and_the_organisations_menu(client, world):
+    programme = world["cohort"].programme
+    assert programme.title in client.get(reverse("core:home")).content.decode()
+    organiser_login(client, world["lead"])
+    assert programme.title in client.get(reverse("core:manage")).content.decode()
+    from hramada.orgs.registry import menu_links
+
+    links = dict(menu_links(world["lead"], programme.organisation))
+    assert reverse("programmes:programme_new", args=[programme.organisation.slug]) in links.values()
