@@ -35,6 +35,7 @@ urlpatterns = [
     path(P + "resources/<pid:resource_id>/delete/", work.resource_delete, name="resource_delete"),
     path(P + "updates/new/", work.update_new, name="update_new"),
     path(P + "updates/<pid:update_id>/photo/", work.update_photo, name="update_photo"),
+    path(P + "updates/<pid:update_id>/delete/", work.update_delete, name="update_delete"),
     path(P + "comments/new/", work.comment_new, name="comment_new"),
     path("programmes/<slug:slug>/alumni/", work.alumni, name="alumni"),
     path("me/alumni/", work.alumni_profile, name="alumni_profile"),

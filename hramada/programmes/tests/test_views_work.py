@@ -313,3 +313,26 @@ def test_community_page_shows_public_work(client, w):
     community.save()
     page = client.get(reverse("places:community", args=[community.slug]))
     assert page.status_code == 200 and "Bashni needs" in page.content.decode()
+
+
+def test_the_participant_deletes_an_update_and_its_photo(client, w, django_capture_on_commit_callbacks):
+    from hramada.core.storage import open_stored
+    from hramada.programmes.tests.test_community_work import _jpeg_with_exif
+
+    plan = plan_with_activity(w)
+    work.submit_plan(actor=w.user, plan=plan)
+    client.force_login(w.user)
+    client.post(
+        reverse("programmes:update_new", args=[plan.public_id]),
+        {"text": "Day one", "photo": _jpeg_with_exif()},
+    )
+    update = plan.updates.get()
+    name = update.photo.name
+    url = reverse("programmes:update_delete", args=[plan.public_id, update.public_id])
+    client.force_login(w.mentor_user)
+    assert client.post(url).status_code == 403
+    client.force_login(w.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    assert not plan.updates.exists()
+    assert open_stored(name) is None

@@ -524,6 +524,16 @@ def update_new(request, public_id):
     )
 
 
+@login_required
+@require_POST
+def update_delete(request, public_id, update_id):
+    plan = _editable(request, _plan(request, public_id))
+    update = get_object_or_404(PlanUpdate, plan=plan, public_id=update_id)
+    services.delete_update(actor=request.user, update=update)
+    messages.success(request, _("Update deleted."))
+    return redirect("programmes:plan", public_id=public_id)
+
+
 @require_GET
 def update_photo(request, public_id, update_id):
     """An update's photo, sent after the same check as the plan's page (private files have no URL)."""
