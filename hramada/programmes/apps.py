@@ -54,7 +54,9 @@ class ProgrammesConfig(AppConfig):
         personal_data.register(
             "programme_applications", export=calls.export_applications, erase=calls.erase_applications
         )
-        register_user_link(41, _("My applications"), "programmes:my_applications", selectors.my_applications_link)
+        register_user_link(
+            41, _("My applications"), "programmes:my_applications", selectors.my_applications_link
+        )
         register_menu_link(45, _("New programme"), "programmes:programme_new", "programmes.add_programme")
         register_manage_section(45, selectors.programmes_manage_section)
         register_home_section(25, selectors.programmes_home_section)

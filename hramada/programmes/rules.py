@@ -130,7 +130,8 @@ def is_shown_publicly(user, obj) -> bool:
 
 rules.add_perm("programmes.edit_community_work", is_own_work)
 rules.add_perm(
-    "programmes.view_community_work", is_own_work | is_participants_mentor | is_work_organiser | is_shown_publicly
+    "programmes.view_community_work",
+    is_own_work | is_participants_mentor | is_work_organiser | is_shown_publicly,
 )
 # Private parts (mentor comments, survey results by question, the plan while a draft).
 rules.add_perm("programmes.follow_community_work", is_own_work | is_participants_mentor | is_work_organiser)
@@ -169,4 +170,6 @@ def is_assigned_reviewer(user, obj) -> bool:
     ).exists()
 
 
-rules.add_perm("programmes.view_application", is_own | is_lead_organiser | is_partner_organiser | is_assigned_reviewer)
+rules.add_perm(
+    "programmes.view_application", is_own | is_lead_organiser | is_partner_organiser | is_assigned_reviewer
+)

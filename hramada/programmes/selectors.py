@@ -272,9 +272,9 @@ def needs_ranking(assessment) -> dict:
     n = len(needs)
     ballots: dict[str, list] = defaultdict(list)
     without_response = set()
-    for need_id, rank, ballot, response_id in NeedRanking.objects.filter(need__assessment=assessment).values_list(
-        "need_id", "rank", "ballot", "response_id"
-    ):
+    for need_id, rank, ballot, response_id in NeedRanking.objects.filter(
+        need__assessment=assessment
+    ).values_list("need_id", "rank", "ballot", "response_id"):
         ballots[ballot].append((rank, need_id))
         if response_id is None:
             without_response.add(ballot)
@@ -337,7 +337,9 @@ def public_plans():
 
 def cohort_public_plans(cohort):
     """The public plans of a cohort, for its public page."""
-    return public_plans().filter(participant__cohort=cohort).order_by("participant__person__display_name", "id")
+    return (
+        public_plans().filter(participant__cohort=cohort).order_by("participant__person__display_name", "id")
+    )
 
 
 def community_work_section(community):
@@ -353,16 +355,24 @@ def community_work_section(community):
         .select_related("participant__person", "participant__cohort")
         .order_by("-created_at")[:10]
     ):
-        items.append({"kind": "needs", "object": a, "person": a.participant.person, "year": a.participant.cohort.year})
+        items.append(
+            {"kind": "needs", "object": a, "person": a.participant.person, "year": a.participant.cohort.year}
+        )
     for p in (
         public_plans()
         .filter(Q(participant__community=community) | Q(assessment__community=community))
         .order_by("-created_at")[:10]
     ):
-        items.append({"kind": "plan", "object": p, "person": p.participant.person, "year": p.participant.cohort.year})
+        items.append(
+            {"kind": "plan", "object": p, "person": p.participant.person, "year": p.participant.cohort.year}
+        )
     if not items:
         return None
-    return {"title": _("Leaders' community work"), "template": "programmes/public/work_community.html", "items": items}
+    return {
+        "title": _("Leaders' community work"),
+        "template": "programmes/public/work_community.html",
+        "items": items,
+    }
 
 
 def cohort_work_rows(cohort, *, partner_ids=None) -> list[dict]:
@@ -375,11 +385,14 @@ def cohort_work_rows(cohort, *, partner_ids=None) -> list[dict]:
         Prefetch("assessments", queryset=NeedsAssessment.objects.order_by("-created_at")),
         Prefetch("action_plans", queryset=ActionPlan.objects.order_by("-created_at")),
     )
-    return [{"participant": p, "assessments": list(p.assessments.all()), "plans": list(p.action_plans.all())} for p in participants]
+    return [
+        {"participant": p, "assessments": list(p.assessments.all()), "plans": list(p.action_plans.all())}
+        for p in participants
+    ]
 
 
 def programme_figures(programme) -> dict:
-    """"N leaders completed the programme in Y years": distinct persons with a completed participation in
+    """ "N leaders completed the programme in Y years": distinct persons with a completed participation in
     any cohort of the programme, over the span of those cohorts' years (first to last, inclusive)."""
     from django.db.models import Count, Max, Min
 
@@ -405,7 +418,9 @@ def alumni_directory(programme):
 
     completed = Participant.objects.filter(cohort__programme=programme, status=Participant.Status.COMPLETED)
     return (
-        AlumniProfile.objects.filter(listed=True, person__erased_at__isnull=True, person__in=completed.values("person"))
+        AlumniProfile.objects.filter(
+            listed=True, person__erased_at__isnull=True, person__in=completed.values("person")
+        )
         .select_related("person")
         .prefetch_related(
             Prefetch(
