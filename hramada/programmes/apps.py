@@ -44,6 +44,7 @@ class ProgrammesConfig(AppConfig):
             erase=community_work.erase_community_work,
         )
         register_community_section(selectors.community_work_section)
+        selectors.register_cohort_section(selectors.cohort_plans_section)
 
         # Calls and applications (H1): export and erasure, menu and dashboard links.
         from hramada.core.registry import register_home_section, register_manage_section

@@ -342,6 +342,16 @@ def cohort_public_plans(cohort):
     )
 
 
+def cohort_plans_section(request, cohort):
+    """The cohort's public action plans, a section of its public page (``cohort_sections``)."""
+    from django.utils.translation import gettext as _
+
+    plans = list(cohort_public_plans(cohort))
+    if not plans:
+        return None
+    return {"title": _("Action plans"), "template": "programmes/public/_cohort_plans.html", "plans": plans}
+
+
 def community_work_section(community):
     """The public needs assessments and plans about a community, for its page (``places`` registry)."""
     from django.db.models import Q

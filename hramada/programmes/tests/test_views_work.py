@@ -336,3 +336,46 @@ def test_the_participant_deletes_an_update_and_its_photo(client, w, django_captu
         assert client.post(url).status_code == 302
     assert not plan.updates.exists()
     assert open_stored(name) is None
+
+
+# --- Links between the pages ------------------------------------------------------------------------
+
+
+def test_programme_page_states_the_alumni_figure_and_links_the_directory(client, w):
+    url = reverse("programmes:programme", args=[w.cohort.programme.slug])
+    alumni = reverse("programmes:alumni", args=[w.cohort.programme.slug])
+    assert alumni not in client.get(url).content.decode()  # nobody has completed yet: no figure
+    Participant.objects.filter(pk=w.participant.pk).update(status=Participant.Status.COMPLETED)
+    page = client.get(url).content.decode()
+    assert "1 leader completed the programme in one year." in page and alumni in page
+
+
+def test_cohort_page_lists_public_submitted_plans_only(client, w):
+    shown = plan_with_activity(w, is_public=True)
+    work.submit_plan(actor=w.user, plan=shown)
+    draft = work.create_plan(
+        actor=w.user, participant=w.participant, title="Draft plan", goals="More", is_public=True
+    )
+    url = reverse("programmes:cohort", args=[w.cohort.programme.slug, w.cohort.slug])
+    page = client.get(url).content.decode()
+    assert reverse("programmes:plan", args=[shown.public_id]) in page
+    assert reverse("programmes:plan", args=[draft.public_id]) not in page
+    ActionPlan.objects.filter(pk=shown.pk).update(is_public=False)
+    assert "Action plans" not in client.get(url).content.decode()
+
+
+def test_my_programmes_links_to_own_work_and_mentees_work(client, w):
+    client.force_login(w.user)
+    page = client.get(reverse("programmes:my_programmes")).content.decode()
+    assert reverse("programmes:work", args=[w.participant.public_id]) in page
+    client.force_login(w.mentor_user)
+    page = client.get(reverse("programmes:my_programmes")).content.decode()
+    assert reverse("programmes:work", args=[w.participant.public_id]) in page
+
+
+def test_cohort_management_page_links_call_selection_and_community_work(client, w):
+    login_as(client, w, "lead")
+    args = [w.cohort.programme.slug, w.cohort.slug]
+    page = client.get(reverse("programmes:cohort_manage", args=args)).content.decode()
+    for name in ("call_manage", "selection", "cohort_work", "cohort"):
+        assert reverse(f"programmes:{name}", args=args) in page

@@ -43,6 +43,7 @@ def programme(request, slug):
         "cohorts": [(c, Cohort.Phase(calls.phase(c, now)).label) for c in cohorts],
         "open_calls": [c for c in cohorts if c.call_is_open(now)],
         "can_manage": request.user.has_perm("programmes.work_in_programme", found),
+        "figures": selectors.programme_figures(found),
     }
     return _private(render(request, "programmes/public/programme.html", context), found)
 
