@@ -42,6 +42,7 @@ lint: $(STAMP)
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	env -u DATABASE_URL HRAMADA_ENV=production SECRET_KEY=check-deploy-$(shell head -c 32 /dev/urandom | sha256sum | cut -c1-50) \
 		HASH_KEY=check-hash-$(shell head -c 32 /dev/urandom | sha256sum | cut -c1-50) REDIS_URL=redis://127.0.0.1:6379/0 \
+		CREDENTIAL_SIGNING_KEY=$(shell head -c 32 /dev/urandom | sha256sum | cut -c1-64) \
 		ALLOWED_HOSTS=hramada.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 unit: $(STAMP)
