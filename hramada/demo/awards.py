@@ -134,7 +134,7 @@ def at(y, m, d, h=12):
     return dt.datetime(y, m, d, h, tzinfo=MINSK)
 
 
-def _people(prefix: str, names: list[str]) -> list[User]:
+def demo_users(prefix: str, names: list[str]) -> list[User]:
     users = []
     for i, name in enumerate(names, start=1):
         email = f"{prefix}{i}@demo.invalid"
@@ -147,14 +147,14 @@ def _people(prefix: str, names: list[str]) -> list[User]:
     return users
 
 
-def _rubric(actor, organisation, title, criteria):
+def rubric_for(actor, organisation, title, criteria):
     rubric = Rubric.objects.filter(organisation=organisation, title=title).first()
     return rubric or review_services.create_rubric(
         actor=actor, organisation=organisation, title=title, criteria=criteria
     )
 
 
-def _score_round(actor, round_, reviewers, rng, bias, favourites=frozenset()):
+def score_round(actor, round_, reviewers, rng, bias, favourites=frozenset()):
     """Add the reviewers, assign automatically, and have each score their items (strict and lenient
     reviewers on purpose: the normalised score corrects for them). Items titled as one of
     ``favourites`` get the top marks, the others less."""
@@ -193,13 +193,13 @@ def _edition(*, actor, edition, orgs, experts, jurors, rng):
     plan = EDITIONS[edition.year]
     stages = {s.kind: s for s in edition.stages.all()}
     organisation = edition.contest.organisation
-    expert_rubric = _rubric(actor, organisation, "Social Weekend: экспертная оценка", EXPERT_RUBRIC)
-    jury_rubric = _rubric(actor, organisation, "Social Weekend: финальная защита", JURY_RUBRIC)
+    expert_rubric = rubric_for(actor, organisation, "Social Weekend: экспертная оценка", EXPERT_RUBRIC)
+    jury_rubric = rubric_for(actor, organisation, "Social Weekend: финальная защита", JURY_RUBRIC)
     expert = services.start_expert_review(
         actor=actor, edition=edition, rubric=expert_rubric, reviews_per_item=3, normalise=True
     )
     bias = {experts[0].email: -0.2, experts[1].email: 0.15}  # one strict, one lenient expert
-    _score_round(actor, expert.round, experts, rng, bias)
+    score_round(actor, expert.round, experts, rng, bias)
     _close(actor, expert.round, stages["expert_review"].starts_at, stages["expert_review"].ends_at)
 
     services.set_finalist_rule(
@@ -219,7 +219,7 @@ def _edition(*, actor, edition, orgs, experts, jurors, rng):
             now=decided_at,
         )
     jury = services.start_jury(actor=actor, edition=edition, rubric=jury_rubric, reviews_per_item=len(jurors))
-    _score_round(actor, jury.round, jurors, rng, {}, favourites=frozenset(plan.winners.values()))
+    score_round(actor, jury.round, jurors, rng, {}, favourites=frozenset(plan.winners.values()))
     _close(actor, jury.round, stages["final"].starts_at, stages["final"].ends_at)
 
     final = stages["final"].ends_at
@@ -267,7 +267,9 @@ def _open_review(actor, edition) -> None:
     if expert_user is None or ReviewStage.objects.filter(edition=edition).exists():
         return
     stage = edition.stages.filter(kind="expert_review").first()
-    rubric = _rubric(actor, edition.contest.organisation, "Social Weekend: экспертная оценка", EXPERT_RUBRIC)
+    rubric = rubric_for(
+        actor, edition.contest.organisation, "Social Weekend: экспертная оценка", EXPERT_RUBRIC
+    )
     review = services.start_expert_review(
         actor=actor,
         edition=edition,
@@ -283,10 +285,10 @@ def _open_review(actor, edition) -> None:
 
 @transaction.atomic
 def load(*, admin_user, orgs: dict) -> None:
-    experts = _people(
+    experts = demo_users(
         "expert", ["Alena Kavalchuk", "Pavel Drozd", "Iryna Lis", "Mikhail Sauchuk", "Tatsiana Bely"]
     )
-    jurors = _people("juror", ["Aliaksandr Kot", "Volha Mazur", "Siarhei Holub"])
+    jurors = demo_users("juror", ["Aliaksandr Kot", "Volha Mazur", "Siarhei Holub"])
     rng = random.Random(2016)
     for year in sorted(EDITIONS):
         edition = (

@@ -5,16 +5,27 @@ import io
 import re
 
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from hramada.awards.models import Award, Finalist, Publication
 from hramada.contests.models import Category, Contest, Edition, Project
 from hramada.events.models import Book, Event, EventSeries, Session, Track
+from hramada.initiatives.models import Initiative
 from hramada.orgs.models import Organisation
 from hramada.people.models import User
 from hramada.places.models import Community, CommunityLeader
+from hramada.programmes import delivery
+from hramada.programmes import selectors as programme_selectors
+from hramada.programmes.models import (
+    Application,
+    Certificate,
+    Cohort,
+    EligibilityRule,
+    Participant,
+    Programme,
+)
 from hramada.voting import services as voting_services
 from hramada.voting.models import Vote
 
@@ -43,9 +54,19 @@ TRANSLATED = [
     (Book, "title"),
     (Book, "description"),
     (Award, "title"),
+    (Programme, "title"),
+    (Programme, "summary"),
+    (Programme, "description"),
+    (Cohort, "title"),
+    (EligibilityRule, "reason"),
+    (Initiative, "title"),
+    (Initiative, "summary"),
+    (Initiative, "story"),
 ]
 
 
+# One signing key for the class: each test otherwise gets a private media folder, and a key, of its own.
+@override_settings(CREDENTIAL_SIGNING_KEY="5e" * 32)
 class DemoTests(TestCase):
     """One ``load_demo`` for the whole class (it takes seconds); each test runs in its own savepoint."""
 
@@ -148,9 +169,72 @@ class DemoTests(TestCase):
         mine = self.client.get(reverse("reviews:my_reviews")).content.decode()
         assert all(a.item.title in mine for a in pending.select_related("item"))
 
+    def test_the_leadership_programme_follows_the_news_feed(self):
+        """About 50 leaders in three years; this year's cohort: 30 participants from 26 communities in the
+        six oblasts and Minsk; Marina Alekseenko (Bashni) and Aleksandr Semenov (Hodosy) are alumni."""
+        programme = Programme.objects.get(slug="leadership")
+        figures = programme_selectors.programme_figures(programme)
+        assert figures["years"] == 3 and 40 <= figures["leaders"] <= 50
+        cohort = programme.cohorts.get(year=2016)
+        participants = cohort.participants.select_related("community__settlement__region")
+        assert participants.count() == 30
+        assert len({p.community_id for p in participants}) == 26
+        assert len({p.community.settlement.region.code for p in participants}) == 7
+        # Selected on the platform: every participant confirmed an accepted application, under the rules.
+        assert all(p.application.status == Application.Status.ACCEPTED for p in participants)
+        rules = cohort.selection_rules
+        assert rules.frozen_at and len(rules.document["final"]) == 30
+        assert cohort.applications.filter(status=Application.Status.INELIGIBLE).exists()
+        assert cohort.applications.filter(status=Application.Status.WAITLISTED).exists()
+        for name, village in (("Marina Alekseenko", "Bashni"), ("Aleksandr Semenov", "Hodosy")):
+            leader = Participant.objects.get(person__display_name=name, cohort__programme=programme)
+            assert leader.status == Participant.Status.COMPLETED
+            assert leader.action_plans.get().is_public and leader.community.settlement.name_en == village
+        certificate = Certificate.objects.filter(participant__cohort=cohort).first()
+        assert delivery.verify_certificate(certificate)["signature_ok"]
+
+    def test_programme_pages_in_three_languages(self):
+        programme = Programme.objects.get(slug="leadership")
+        for lang, title in (
+            ("be", programme.title_be),
+            ("ru", programme.title_ru),
+            ("en", programme.title_en),
+        ):
+            page = self.client.get(f"/{lang}/programmes/leadership/").content.decode()
+            assert title in page, lang
+            assert "/programmes/leadership/alumni/" in page
+        assert "Бренд Ходосов" in self.client.get("/en/programmes/leadership/alumni/").content.decode()
+        open_call = programme.cohorts.get(year=timezone.localdate().year + 1)
+        assert open_call.call_is_open(timezone.now())
+        self.client.force_login(User.objects.get(email="citizen@hramada.local"))
+        page = self.client.get(f"/en/programmes/leadership/{open_call.slug}/").content.decode()
+        assert "Apply" in page and "Can attend every session of the programme." in page
+
+    def test_empowered_women_has_a_partner_per_country_and_the_partner_sees_its_own(self):
+        programme = Programme.objects.get(slug="empowered-women")
+        assert sorted(programme.partners.values_list("country__code", flat=True)) == ["AM", "BY", "MD"]
+        assert programme.donors.filter(slug="eu-delegation").exists()
+        cohort = programme.cohorts.get()
+        assert cohort.participants.filter(person__disability="yes").exists()
+        manager = User.objects.get(email="manager@hramada.local")  # owner of Interakcia, partner in Belarus
+        scope = programme_selectors.partner_scope(manager, programme)
+        seen = Participant.objects.filter(cohort=cohort, partner_id__in=scope)
+        assert seen.count() == 4
+        assert {p.community.settlement.region.country.code for p in seen} == {"BY"}
+
     def test_loading_again_adds_nothing(self):
         from hramada.reviews.models import Assignment
 
-        counts = (Edition.objects.count(), Assignment.objects.count(), Project.objects.count())
+        def counts():
+            return (
+                Edition.objects.count(),
+                Assignment.objects.count(),
+                Project.objects.count(),
+                Participant.objects.count(),
+                Application.objects.count(),
+                Initiative.objects.count(),
+            )
+
+        before = counts()
         call_command("load_demo", stdout=io.StringIO())
-        assert (Edition.objects.count(), Assignment.objects.count(), Project.objects.count()) == counts
+        assert counts() == before

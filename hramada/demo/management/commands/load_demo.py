@@ -11,6 +11,9 @@ from django.test.utils import override_settings
 from hramada.demo import awards as demo_awards
 from hramada.demo import contests as demo_contests
 from hramada.demo import events as demo_events
+from hramada.demo import programmes as demo_programmes
+from hramada.demo.names import FIRST, LAST_F, LAST_M
+from hramada.initiatives import demo as demo_initiatives
 from hramada.orgs import services as org_services
 from hramada.orgs.models import Membership, Organisation, Role
 from hramada.people import services as people_services
@@ -195,55 +198,6 @@ COMMUNITIES = [
     },
 ]
 
-FIRST = [
-    "Alena",
-    "Volha",
-    "Hanna",
-    "Maryia",
-    "Tatsiana",
-    "Iryna",
-    "Natallia",
-    "Sviatlana",
-    "Katsiaryna",
-    "Yuliya",
-    "Darya",
-    "Liudmila",
-    "Aliaksandr",
-    "Siarhei",
-    "Andrei",
-    "Dzmitry",
-    "Pavel",
-    "Ihar",
-    "Yauhen",
-    "Uladzimir",
-]
-LAST_F = [
-    "Kavalenka",
-    "Shautsova",
-    "Novik",
-    "Karpovich",
-    "Ramanava",
-    "Kuzmich",
-    "Bahdanava",
-    "Lysenka",
-    "Marozava",
-    "Zhuk",
-    "Sidarenka",
-]
-LAST_M = [
-    "Kavalenka",
-    "Shautsou",
-    "Novik",
-    "Karpovich",
-    "Ramanau",
-    "Kuzmich",
-    "Bahdanau",
-    "Lysenka",
-    "Marozau",
-    "Zhuk",
-    "Sidarenka",
-]
-
 
 class Command(BaseCommand):
     help = "Load the demo data set (organisations, places, communities, people and demo logins). Idempotent."
@@ -265,6 +219,14 @@ class Command(BaseCommand):
             demo_events.load(organiser_user=people["Svetlana Zinkevich"].user, orgs=orgs)
             demo_contests.load(admin_user=people["Platform Admin"].user, orgs=orgs)
             demo_awards.load(admin_user=people["Platform Admin"].user, orgs=orgs)
+            demo_programmes.load(admin_user=people["Platform Admin"].user, orgs=orgs)
+            demo_initiatives.load(
+                admin_user=people["Platform Admin"].user,
+                orgs=orgs,
+                participants=Person.objects.filter(
+                    source=Person.Source.IMPORT, home_settlement__district__name_en="Mstislavl District"
+                ).order_by("id"),
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, name, staff, org in LOGINS:
             what = (
