@@ -547,9 +547,8 @@ def _leadership_2016(actor, programme, rng, taken, experts):
     decisions.freeze(actor=actor, cohort=cohort, now=at(2016, 9, 12))
     decisions.decide(actor=actor, cohort=cohort, now=at(2016, 9, 12, 15))
     participants = []
-    for application in cohort.applications.filter(status=Application.Status.ACCEPTED).select_related(
-        "person__user"
-    ):
+    accepted = cohort.applications.filter(status=Application.Status.ACCEPTED)
+    for application in accepted.select_related("person__user").order_by("id"):
         participants.append(decisions.confirm_place(actor=application.person.user, application=application))
     mentors = [delivery.add_mentor(actor=actor, cohort=cohort, person=u.person) for u in experts[3:5]]
     for i, participant in enumerate(participants):
