@@ -242,6 +242,10 @@ class Command(BaseCommand):
             "The public vote of the 7th Social Weekend is open: log in as citizen@hramada.local and vote "
             "under Contests."
         )
+        self.stdout.write(
+            "Programmes: the Leadership programme's next call is open (apply as any login); "
+            "citizen@hramada.local is an alumna with her action plan and certificate under My programmes."
+        )
 
     def _settlements(self):
         text = (DATA / "settlements.csv").read_text()
