@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hramada.awards",
     "hramada.programmes",
     "hramada.initiatives",
+    "hramada.local_issues",
     "hramada.demo",
 ]
 

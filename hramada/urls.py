@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.awards.urls")),
     path("", include("hramada.programmes.urls")),
     path("", include("hramada.initiatives.urls")),
+    path("", include("hramada.local_issues.urls")),
     prefix_default_language=True,
 )
 
