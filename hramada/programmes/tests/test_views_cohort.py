@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from hramada.core.models import AuditEntry
 from hramada.core.tests.helpers import enrol_totp, login_staff, pass_second_factor
@@ -205,8 +206,11 @@ def test_completion_certificate_verification_and_revocation(client, world):
     certificate = Certificate.objects.get()
     client.logout()
 
-    short = client.get(f"/c/{certificate.code}")
+    short = client.get(
+        f"/c/{certificate.code}", headers={"accept-language": "en"}
+    )  # a visitor reading English
     assert short.status_code == 302 and short["Location"].endswith(f"/certificates/{certificate.code}/")
+    assert short["Location"].startswith("/en/")
     page = client.get(short["Location"])
     assert page.status_code == 200
     assert "This certificate is valid." in page.content.decode()
@@ -232,7 +236,9 @@ def test_completion_certificate_verification_and_revocation(client, world):
     assert client.post(revoke, {"reason": ""}).status_code == 400
     assert client.post(revoke, {"reason": "Attendance was recorded wrongly"}).status_code == 302
     client.logout()
-    page = client.get(reverse("programmes:certificate", args=[certificate.code])).content.decode()
+    with translation.override("en"):
+        english = reverse("programmes:certificate", args=[certificate.code])
+    page = client.get(english).content.decode()
     assert "was revoked on" in page and "Attendance was recorded wrongly" in page
     assert AuditEntry.objects.filter(action="programmes.certificate.revoked").exists()
 
