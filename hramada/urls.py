@@ -22,6 +22,7 @@ urlpatterns = [
     # Certificates' short address (/c/<code>, printed with a QR code) and their Open Badges documents:
     # without a language prefix, as credentials name them.
     path("", include((programmes_cohort_urls.root_urlpatterns, "credentials"))),
+    path("open311/v2/", include("hramada.local_issues.urls_open311")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,9 +1,11 @@
-from django.urls import path
+"""Addresses of local issues, one module per part (each included here, in this order)."""
 
-from .views import public
+from django.urls import include, path
 
 app_name = "local_issues"
 
 urlpatterns = [
-    path("issues/", public.issue_list, name="list"),
+    path("", include("hramada.local_issues.urls_public")),
+    path("", include("hramada.local_issues.urls_authority")),
+    path("", include("hramada.local_issues.urls_accountability")),
 ]

@@ -1,0 +1,3 @@
+"""(accountability) addresses: see the module's views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""(authority) addresses: see the module's views."""
+
+urlpatterns: list = []

@@ -1,0 +1,9 @@
+"""Residents and moderators: the list, an issue's page, raising, backing, comments, moderation."""
+
+from django.urls import path
+
+from .views import public
+
+urlpatterns = [
+    path("issues/", public.issue_list, name="list"),
+]
