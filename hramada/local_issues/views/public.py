@@ -9,3 +9,17 @@ from .. import selectors
 @require_GET
 def issue_list(request):
     return render(request, "local_issues/public/list.html", {"issues": selectors.public_issues()[:50]})
+
+
+@require_GET
+def issue_detail(request, public_id):
+    from django.http import Http404
+
+    raise Http404  # the issue page comes with the public pages
+
+
+@require_GET
+def my_issues(request):
+    from django.http import Http404
+
+    raise Http404  # "My issues" comes with the public pages
