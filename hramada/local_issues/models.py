@@ -240,6 +240,9 @@ class AuthorityArea(models.Model):
         "places.Settlement", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     categories = models.ManyToManyField(Category, blank=True, related_name="+")
+    # The days within which the authority should answer an issue forwarded to it for this area (empty:
+    # the platform's LOCAL_ISSUES_ANSWER_DAYS); reminders go out after them.
+    answer_days = models.PositiveSmallIntegerField(_("days to answer"), null=True, blank=True)
 
     class Meta:
         constraints = [
