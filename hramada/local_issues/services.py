@@ -19,19 +19,23 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hramada.core import audit
-from hramada.core.errors import DomainError
+from hramada.core.errors import DomainError, violated_constraint
 from hramada.core.hashing import keyed_hash
 from hramada.core.images import validate_image
 from hramada.core.tasks import enqueue_on_commit
 from hramada.places.models import Community
 
 from .models import (
+    AbuseReport,
+    Backing,
     Category,
+    Comment,
     Follow,
     Issue,
     IssuePhoto,
@@ -303,3 +307,384 @@ def raise_issue(
         },
     )
     return issue
+
+
+# --- Permissions -----------------------------------------------------------------------------------------
+
+
+def can_moderate(user, issue=None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if issue is None:
+        return user.has_perm("local_issues.moderate")
+    return user.has_perm("local_issues.moderate_issue", issue)
+
+
+def _require_moderator(actor, issue=None):
+    if not can_moderate(actor, issue):
+        raise DomainError(_("Only the moderators of local issues can do this (with the second factor)."))
+
+
+def _require_public(issue, message=None):
+    if not issue.is_public or issue.status == Status.MERGED:
+        raise DomainError(message or _("This issue is not open to residents' actions."))
+
+
+def _bump(issue_id: int, field: str, delta: int) -> None:
+    """Change a maintained count in the database itself (``F()``), never from a value read earlier:
+    simultaneous backings each add their one."""
+    Issue.objects.filter(pk=issue_id).update(**{field: F(field) + delta})
+
+
+def _follow(issue, person) -> bool:
+    """The person follows the issue (nothing if they already do); True when a follow was added."""
+    if Follow.objects.filter(issue=issue, person=person).exists():
+        return False
+    try:
+        with transaction.atomic():
+            Follow.objects.create(issue=issue, person=person)
+    except IntegrityError:  # followed in a simultaneous request
+        return False
+    return True
+
+
+# --- Moderation queue ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_issue(*, actor, issue: Issue, now=None) -> Issue:
+    """A moderator approves an issue waiting in the queue: it becomes public and open."""
+    _require_moderator(actor, issue)
+    issue = _lock(issue.pk)
+    if issue.status != Status.WAITING or issue.published_at is not None:
+        raise DomainError(_("This issue is not waiting for moderation."))
+    now = now or timezone.now()
+    issue.status = Status.OPEN
+    issue.published_at = now
+    issue.save(update_fields=["status", "published_at", "updated_at"])
+    _entry(issue, TimelineEntry.Kind.PUBLISHED, actor=actor)
+    audit.record(
+        actor=actor, action="local_issues.issue.published", target=issue, scope=_scope(issue), data={}
+    )
+    return issue
+
+
+@transaction.atomic
+def hide_issue(*, actor, issue: Issue, reason: str, now=None) -> Issue:
+    """Moderators hide an issue with a reason: the public no longer sees it; the reporter and
+    moderators see "hidden by moderators: <reason>". Its open abuse reports are handled with it."""
+    _require_moderator(actor, issue)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason the issue is hidden; the reporter sees it."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_("Keep the reason under %(n)d characters.") % {"n": REASON_MAX}, field="reason")
+    issue = _lock(issue.pk)
+    if issue.hidden_at is not None:
+        raise DomainError(_("This issue is already hidden."))
+    now = now or timezone.now()
+    issue.hidden_at = now
+    issue.hidden_reason = reason
+    issue.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    _entry(issue, TimelineEntry.Kind.HIDDEN, actor=actor, text=reason)
+    AbuseReport.objects.filter(issue=issue, comment__isnull=True, handled_at__isnull=True).update(
+        handled_at=now, handled_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="local_issues.issue.hidden",
+        target=issue,
+        scope=_scope(issue),
+        data={"reason": reason},
+    )
+    return issue
+
+
+@transaction.atomic
+def show_issue(*, actor, issue: Issue) -> Issue:
+    """Moderators show a hidden issue again."""
+    _require_moderator(actor, issue)
+    issue = _lock(issue.pk)
+    if issue.hidden_at is None:
+        raise DomainError(_("This issue is not hidden."))
+    reason = issue.hidden_reason
+    issue.hidden_at = None
+    issue.hidden_reason = ""
+    issue.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    _entry(issue, TimelineEntry.Kind.SHOWN, actor=actor)
+    audit.record(
+        actor=actor,
+        action="local_issues.issue.shown",
+        target=issue,
+        scope=_scope(issue),
+        data={"was_hidden_for": reason},
+    )
+    return issue
+
+
+@transaction.atomic
+def hide_comment(*, actor, comment: Comment, reason: str, now=None) -> Comment:
+    """Moderators hide a comment with a reason (shown in its place); it no longer counts."""
+    _require_moderator(actor, comment.issue)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason the comment is hidden."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_("Keep the reason under %(n)d characters.") % {"n": REASON_MAX}, field="reason")
+    _lock(comment.issue_id)
+    comment = Comment.objects.get(pk=comment.pk)
+    if comment.hidden_at is not None:
+        raise DomainError(_("This comment is already hidden."))
+    now = now or timezone.now()
+    comment.hidden_at = now
+    comment.hidden_reason = reason
+    comment.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    _bump(comment.issue_id, "comment_count", -1)
+    AbuseReport.objects.filter(comment=comment, handled_at__isnull=True).update(
+        handled_at=now, handled_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="local_issues.comment.hidden",
+        target=comment.issue,
+        scope=_scope(comment.issue),
+        data={"comment": comment.public_id, "reason": reason},
+    )
+    return comment
+
+
+@transaction.atomic
+def show_comment(*, actor, comment: Comment) -> Comment:
+    """Moderators show a hidden comment again."""
+    _require_moderator(actor, comment.issue)
+    _lock(comment.issue_id)
+    comment = Comment.objects.get(pk=comment.pk)
+    if comment.hidden_at is None:
+        raise DomainError(_("This comment is not hidden."))
+    comment.hidden_at = None
+    comment.hidden_reason = ""
+    comment.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    _bump(comment.issue_id, "comment_count", 1)
+    audit.record(
+        actor=actor,
+        action="local_issues.comment.shown",
+        target=comment.issue,
+        scope=_scope(comment.issue),
+        data={"comment": comment.public_id},
+    )
+    return comment
+
+
+@transaction.atomic
+def handle_report(*, actor, report: AbuseReport) -> AbuseReport:
+    """A moderator closes an abuse report without hiding anything (nothing wrong found)."""
+    _require_moderator(actor, report.issue)
+    report = AbuseReport.objects.select_for_update().get(pk=report.pk)
+    if report.handled_at is not None:
+        raise DomainError(_("This report was already handled."))
+    report.handled_at = timezone.now()
+    report.handled_by = actor
+    report.save(update_fields=["handled_at", "handled_by"])
+    audit.record(
+        actor=actor,
+        action="local_issues.report.dismissed",
+        target=report.issue,
+        scope=_scope(report.issue),
+        data={"report": report.pk, "comment": report.comment.public_id if report.comment_id else None},
+    )
+    return report
+
+
+@transaction.atomic
+def merge_issues(*, actor, issue: Issue, into: Issue) -> Issue:
+    """A moderator merges a duplicate into the issue kept: every backing and follow moves to the kept
+    issue (a person who backed both keeps one), the duplicate's reporter backs the kept issue, and the
+    duplicate becomes "merged" with a link to it."""
+    if issue.pk == into.pk:
+        raise DomainError(_("An issue cannot be merged into itself."), field="into")
+    _require_moderator(actor, issue)
+    _require_moderator(actor, into)
+    first, second = sorted([issue.pk, into.pk])  # locks in primary-key order
+    locked = {pk: _lock(pk) for pk in (first, second)}
+    issue, into = locked[issue.pk], locked[into.pk]
+    if issue.status == Status.MERGED:
+        raise DomainError(_("This issue was already merged into another one."))
+    if into.status == Status.MERGED:
+        raise DomainError(
+            _("The issue to keep was itself merged; merge into the issue it was merged into."), field="into"
+        )
+    if into.published_at is None or into.hidden_at is not None:
+        raise DomainError(_("Merge into a published, visible issue."), field="into")
+    kept_backers = set(Backing.objects.filter(issue=into).values_list("person_id", flat=True))
+    duplicates = Backing.objects.filter(issue=issue, person_id__in=kept_backers)
+    dropped = duplicates.count()
+    duplicates.delete()
+    moved = Backing.objects.filter(issue=issue).update(issue=into)
+    reporter_added = 0
+    if (
+        issue.reporter_id not in kept_backers
+        and not Backing.objects.filter(issue=into, person_id=issue.reporter_id).exists()
+    ):
+        Backing.objects.create(issue=into, person_id=issue.reporter_id)
+        reporter_added = 1
+    kept_followers = set(Follow.objects.filter(issue=into).values_list("person_id", flat=True))
+    Follow.objects.filter(issue=issue, person_id__in=kept_followers).delete()
+    Follow.objects.filter(issue=issue).update(issue=into)
+    _bump(into.pk, "backing_count", moved + reporter_added)
+    issue.status = Status.MERGED
+    issue.merged_into = into
+    issue.backing_count = 0
+    issue.save(update_fields=["status", "merged_into", "backing_count", "updated_at"])
+    _entry(issue, TimelineEntry.Kind.MERGED, actor=actor, text=into.public_id, notify=False)
+    _entry(into, TimelineEntry.Kind.MERGED, actor=actor, text=issue.public_id)
+    AbuseReport.objects.filter(issue=issue, handled_at__isnull=True).update(
+        handled_at=timezone.now(), handled_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="local_issues.issue.merged",
+        target=issue,
+        scope=_scope(issue),
+        data={
+            "into": into.public_id,
+            "backings_moved": moved,
+            "backings_of_both": dropped,
+            "reporter_backs": bool(reporter_added),
+        },
+    )
+    into.refresh_from_db()
+    return into
+
+
+# --- Residents: backing, comments, following, abuse reports -------------------------------------------
+
+
+def _backs(issue, person) -> bool:
+    return Backing.objects.filter(issue=issue, person=person).exists()
+
+
+@transaction.atomic
+def back_issue(*, actor, issue: Issue, network_key: str = "", now=None) -> Backing:
+    """A resident backs a public issue, once (the database holds it); the backer follows the issue."""
+    person = _person_of(actor)
+    _require_public(issue, _("Only published issues can be backed."))
+    now = now or timezone.now()
+    if _backs(issue, person):
+        raise DomainError(_("You already back this issue."))
+    _rate_limit(
+        "backings",
+        person=person,
+        network=network_key,
+        now=now,
+        message=_("You have backed many issues in the last hour. Please wait a while."),
+    )
+    try:
+        with transaction.atomic():
+            backing = Backing.objects.create(issue=issue, person=person)
+    except IntegrityError as exc:
+        if violated_constraint(exc, Backing) == "backing_once_per_person":
+            raise DomainError(_("You already back this issue.")) from None
+        raise
+    _bump(issue.pk, "backing_count", 1)
+    _follow(issue, person)
+    audit.record(actor=actor, action="local_issues.issue.backed", target=issue, scope=_scope(issue), data={})
+    return backing
+
+
+@transaction.atomic
+def unback_issue(*, actor, issue: Issue) -> None:
+    """A resident withdraws their backing (and stops following, unless they raised the issue)."""
+    person = _person_of(actor)
+    deleted, _kinds = Backing.objects.filter(issue=issue, person=person).delete()
+    if not deleted:
+        raise DomainError(_("You do not back this issue."))
+    _bump(issue.pk, "backing_count", -1)
+    if issue.reporter_id != person.pk:
+        Follow.objects.filter(issue=issue, person=person).delete()
+    audit.record(
+        actor=actor, action="local_issues.issue.unbacked", target=issue, scope=_scope(issue), data={}
+    )
+
+
+@transaction.atomic
+def add_comment(*, actor, issue: Issue, body: str, network_key: str = "", now=None) -> Comment:
+    """A resident comments on a public issue (plain text, shown escaped)."""
+    person = _person_of(actor)
+    _require_public(issue, _("Only published issues can be commented on."))
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Write your comment."), field="body")
+    if len(body) > COMMENT_MAX:
+        raise DomainError(_("Keep the comment under %(n)d characters.") % {"n": COMMENT_MAX}, field="body")
+    _rate_limit(
+        "comments",
+        person=person,
+        network=network_key,
+        now=now or timezone.now(),
+        message=_("You have written many comments in the last hour. Please wait a while."),
+    )
+    comment = Comment.objects.create(issue=issue, author=person, body=body)
+    _bump(issue.pk, "comment_count", 1)
+    audit.record(
+        actor=actor,
+        action="local_issues.comment.added",
+        target=issue,
+        scope=_scope(issue),
+        data={"comment": comment.public_id},
+    )
+    return comment
+
+
+@transaction.atomic
+def follow_issue(*, actor, issue: Issue) -> None:
+    """Hear of the issue's news by e-mail."""
+    person = _person_of(actor)
+    if not (issue.is_public or issue.reporter_id == person.pk):
+        raise DomainError(_("Only published issues can be followed."))
+    if not _follow(issue, person):
+        raise DomainError(_("You already follow this issue."))
+
+
+@transaction.atomic
+def unfollow_issue(*, actor, issue: Issue) -> None:
+    """Stop hearing of the issue's news by e-mail."""
+    person = _person_of(actor)
+    deleted, _kinds = Follow.objects.filter(issue=issue, person=person).delete()
+    if not deleted:
+        raise DomainError(_("You do not follow this issue."))
+
+
+@transaction.atomic
+def report_abuse(
+    *, actor, issue: Issue, reason: str, comment: Comment | None = None, now=None
+) -> AbuseReport:
+    """A resident reports an issue or one of its comments to the moderators, with a reason."""
+    person = _person_of(actor)
+    _require_public(issue, _("Only published issues can be reported."))
+    if comment is not None and comment.issue_id != issue.pk:
+        raise DomainError(_("This comment is not on this issue."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say what is wrong, so moderators can judge."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_("Keep the reason under %(n)d characters.") % {"n": REASON_MAX}, field="reason")
+    if AbuseReport.objects.filter(
+        issue=issue, comment=comment, reporter=person, handled_at__isnull=True
+    ).exists():
+        raise DomainError(_("You have already reported this; moderators will look at it."))
+    _rate_limit(
+        "reports",
+        person=person,
+        network="",
+        now=now or timezone.now(),
+        message=_("You have sent many reports in the last hour. Please wait a while."),
+    )
+    report = AbuseReport.objects.create(issue=issue, comment=comment, reporter=person, reason=reason)
+    audit.record(
+        actor=actor,
+        action="local_issues.report.sent",
+        target=issue,
+        scope=_scope(issue),
+        data={"report": report.pk, "comment": comment.public_id if comment else None},
+    )
+    return report
