@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from hramada.local_issues.models import AuthorityArea, Category, Issue, Moderator
+from hramada.local_issues.models import AuthorityArea, Backing, Category, Issue, Moderator, TimelineEntry
 from hramada.orgs.models import Organisation
 from hramada.orgs.tests.factories import OrganisationFactory
 from hramada.people.tests.factories import PersonFactory
@@ -45,4 +45,31 @@ class ModeratorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Moderator
 
+    person = factory.SubFactory(PersonFactory)
+
+
+class TimelineEntryFactory(factory.django.DjangoModelFactory):
+    """A timeline entry; pass ``created_at=`` to place it in time (saved after the row is created,
+    since ``created_at`` is set automatically on insert)."""
+
+    class Meta:
+        model = TimelineEntry
+
+    issue = factory.SubFactory(IssueFactory)
+    kind = "forwarded"
+
+    @classmethod
+    def _create(cls, model_class, *args, created_at=None, **kwargs):
+        entry = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            model_class.objects.filter(pk=entry.pk).update(created_at=created_at)
+            entry.created_at = created_at
+        return entry
+
+
+class BackingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Backing
+
+    issue = factory.SubFactory(IssueFactory)
     person = factory.SubFactory(PersonFactory)
