@@ -13,3 +13,15 @@ class LocalIssuesConfig(AppConfig):
         from . import rules  # noqa: F401  (registers the named permissions)
 
         register_nav_link(28, _("Local issues"), "local_issues:list")
+
+        # --- Authorities (answers, reminders, the residents' check after "resolved") ---
+        from hramada.core import personal_data
+        from hramada.core.registry import register_periodic_job
+
+        from . import authorities
+
+        register_periodic_job("local_issues.remind_authorities", authorities.remind_authorities)
+        register_periodic_job("local_issues.ask_if_fixed", authorities.ask_if_fixed)
+        # A resident's "fixed / not fixed" answers stay with the pseudonymised person (the outcome on
+        # the timeline was computed from them); they are exported.
+        personal_data.register("local_issues_resolution_checks", export=authorities.export_person)
