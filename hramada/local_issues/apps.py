@@ -14,6 +14,20 @@ class LocalIssuesConfig(AppConfig):
 
         register_nav_link(28, _("Local issues"), "local_issues:list")
 
+        # Residents and moderators (helper A): "My issues", the community page's section, personal data.
+        from hramada.core import personal_data
+        from hramada.core.registry import register_user_link
+        from hramada.places.selectors import register_community_section
+
+        from . import personal_data as issues_data
+        from . import selectors
+
+        register_user_link(43, _("My issues"), "local_issues:mine", selectors.my_issues_link)
+        register_community_section(selectors.community_section)
+        personal_data.register(
+            "local_issues", export=issues_data.export_local_issues, erase=issues_data.erase_local_issues
+        )
+
         # --- Authorities (answers, reminders, the residents' check after "resolved") ---
         from hramada.core import personal_data
         from hramada.core.registry import register_periodic_job
