@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("hramada.local_issues.urls_public")),
     path("", include("hramada.local_issues.urls_authority")),
     path("", include("hramada.local_issues.urls_accountability")),
+    path("", include("hramada.local_issues.urls_open311_manage")),
 ]
