@@ -271,6 +271,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The map of local issues (docs/local-issues-map.md): a tile server the operator runs or chose, e.g.
+# "https://tiles.example.org/{z}/{x}/{y}.png", with the attribution its data need. Empty (the
+# default): an outline map drawn from the vendored Natural Earth boundaries, and no third-party
+# request. A tile server on another site is added to the images the CSP allows.
+LOCAL_ISSUES_TILE_URL = env.str("LOCAL_ISSUES_TILE_URL", default="")
+LOCAL_ISSUES_TILE_ATTRIBUTION = env.str("LOCAL_ISSUES_TILE_ATTRIBUTION", default="")
+if LOCAL_ISSUES_TILE_URL.startswith(("https://", "http://")):
+    _scheme, _rest = LOCAL_ISSUES_TILE_URL.split("://", 1)
+    # "{s}.tile.example.org" (Leaflet's subdomains) is the CSP's "*.tile.example.org".
+    _host = _rest.split("/", 1)[0].replace("{s}.", "*.")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_scheme}://{_host}")
+
 # Messages ride in a signed cookie (session only when too big): no session write per POST.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
