@@ -31,9 +31,13 @@ class LocalIssuesConfig(AppConfig):
         # --- Authorities (answers, reminders, the residents' check after "resolved") ---
         from hramada.core import personal_data
         from hramada.core.registry import register_periodic_job
+        from hramada.orgs.registry import register_menu_link
 
         from . import authorities
 
+        register_menu_link(
+            45, _("Local issues"), "local_issues:authority_issues", perm="local_issues.act_for_authority"
+        )
         register_periodic_job("local_issues.remind_authorities", authorities.remind_authorities)
         register_periodic_job("local_issues.ask_if_fixed", authorities.ask_if_fixed)
         # A resident's "fixed / not fixed" answers stay with the pseudonymised person (the outcome on

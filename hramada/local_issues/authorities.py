@@ -19,6 +19,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+import rules
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -126,6 +127,15 @@ def can_act_for(user, authority) -> bool:
     if user is None or not user.is_authenticated or not passed_two_factor(user):
         return False
     return bool(is_manager(user, authority) or user.has_perm("local_issues.moderate"))
+
+
+@rules.predicate
+def acts_for_authority(user, organisation) -> bool:
+    return _is_authority(organisation) and can_act_for(user, organisation)
+
+
+# On an organisation: the local-issues pages of an authority (its managers, moderators).
+rules.add_perm("local_issues.act_for_authority", acts_for_authority)
 
 
 def authorities():

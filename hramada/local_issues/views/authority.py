@@ -114,7 +114,7 @@ def answer_by_link(request, token):
 
 def _authority_for(request, slug) -> Organisation:
     authority = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.AUTHORITY)
-    if not authorities.can_act_for(request.user, authority):
+    if not request.user.has_perm("local_issues.act_for_authority", authority):
         raise PermissionDenied
     return authority
 
