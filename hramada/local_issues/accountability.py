@@ -184,35 +184,27 @@ def _figures_sql(*, keys: tuple, per_authority: bool, authority_filter: bool, re
     key_columns = ", ".join(f"{KEYS[k].format(category=_c(Issue, 'category'))} AS k_{k}" for k in keys)
     parts, selects = [], []
     for k in keys:
-        parts.append(f"""
-counts_{k} AS (
-  SELECT k_{k} AS k, COUNT(*) AS received, SUM(answered) AS answered, SUM(resolved) AS resolved,
-    SUM(confirmed) AS confirmed, SUM(reopened) AS reopened
-  FROM rows GROUP BY k_{k}
-),
-med_answer_{k} AS (
-  SELECT k, AVG(d) AS m FROM (
-    SELECT k_{k} AS k, d_answer AS d, ROW_NUMBER() OVER (PARTITION BY k_{k} ORDER BY d_answer) AS rn,
-      COUNT(*) OVER (PARTITION BY k_{k}) AS n
-    FROM rows WHERE d_answer IS NOT NULL
-  ) x WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY k
-),
-med_resolution_{k} AS (
-  SELECT k, AVG(d) AS m FROM (
-    SELECT k_{k} AS k, d_resolution AS d, ROW_NUMBER() OVER (PARTITION BY k_{k} ORDER BY d_resolution) AS rn,
-      COUNT(*) OVER (PARTITION BY k_{k}) AS n
-    FROM rows WHERE d_resolution IS NOT NULL
-  ) x WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY k
-)""")  # noqa: S608 - names from the models
+        if connection.vendor == "postgresql":
+            # One pass per grouping: the counts and both medians (percentile_cont leaves NULLs out).
+            group = "" if k == "all" else f" GROUP BY k_{k}"  # "all": one plain aggregate, no sort by key
+            selects.append(
+                f"SELECT '{k}' AS g, {'0' if k == 'all' else f'k_{k}'}, COUNT(*), SUM(answered), SUM(resolved), "  # noqa: S608
+                "SUM(confirmed), SUM(reopened), percentile_cont(0.5) WITHIN GROUP (ORDER BY d_answer), "
+                f"percentile_cont(0.5) WITHIN GROUP (ORDER BY d_resolution) FROM rows{group}"
+            )
+            continue
+        parts.append(
+            f"counts_{k} AS (SELECT k_{k} AS k, COUNT(*) AS received, SUM(answered) AS answered, "  # noqa: S608
+            "SUM(resolved) AS resolved, SUM(confirmed) AS confirmed, SUM(reopened) AS reopened "
+            f"FROM rows GROUP BY k_{k})"
+        )
+        parts.append(f"med_answer_{k} AS ({_median_sql(k, 'd_answer')})")
+        parts.append(f"med_resolution_{k} AS ({_median_sql(k, 'd_resolution')})")
         selects.append(
             f"SELECT '{k}' AS g, c.k, c.received, c.answered, c.resolved, c.confirmed, c.reopened, a.m, r.m "  # noqa: S608
             f"FROM counts_{k} c LEFT JOIN med_answer_{k} a ON a.k = c.k LEFT JOIN med_resolution_{k} r ON r.k = c.k"
         )
-    union = "\nUNION ALL\n".join(selects)
-    return f"""
-WITH spans AS ({_spans_sql(per_authority=per_authority, authority_filter=authority_filter)}),
-rows AS (
-  SELECT {key_columns},
+    row = f"""SELECT {key_columns},
     CASE WHEN s.ans IS NOT NULL THEN 1 ELSE 0 END AS answered,
     CASE WHEN {status} IN {resolved}{still_theirs} THEN 1 ELSE 0 END AS resolved,
     CASE WHEN {status} = 'confirmed'{still_theirs} THEN 1 ELSE 0 END AS confirmed,
@@ -220,10 +212,36 @@ rows AS (
     {_days("s.ans", "s.fwd")} AS d_answer,
     CASE WHEN {status} IN {resolved}{still_theirs} THEN {_days("s.res", "s.fwd")} END AS d_resolution
   FROM spans s JOIN {_t(Issue)} i ON i.{_c(Issue, "id")} = s.issue_id{region_join}
-  WHERE s.fwd IS NOT NULL AND {_public_issue()}
-),{",".join(parts)}
-{union}
-"""  # noqa: S608 - table and column names from the models, constants from the code
+  WHERE s.fwd IS NOT NULL AND {_public_issue()}"""  # noqa: S608
+    spans = _spans_sql(per_authority=per_authority, authority_filter=authority_filter)
+    ctes = [f"spans AS ({spans})"]
+    if authority_filter:
+        # One authority: its issues are read through the index on (authority, id) (not a scan of every
+        # issue); the few it received that are no longer its own ("not ours", escalated) are picked
+        # out of the spans first by an anti-join on that index, then read one by one.
+        authority = f"i.{_c(Issue, 'authority')}"
+        ctes.append(
+            "passed_on AS MATERIALIZED (SELECT * FROM spans s WHERE NOT EXISTS ("  # noqa: S608
+            f"SELECT 1 FROM {_t(Issue)} m WHERE m.{_c(Issue, 'id')} = s.issue_id "
+            f"AND m.{_c(Issue, 'authority')} = %(authority)s))"
+        )
+        rows = f"{row} AND {authority} = %(authority)s\nUNION ALL\n" + row.replace(
+            "FROM spans s", "FROM passed_on s"
+        )
+    else:
+        rows = row
+    union = "\nUNION ALL\n".join(selects)
+    return "WITH " + ",\n".join([*ctes, f"rows AS ({rows})", *parts]) + f"\n{union}"
+
+
+def _median_sql(k: str, column: str) -> str:
+    """The median of ``column`` per key (NULLs left out) where there is no percentile_cont (SQLite):
+    the mean of the middle one or two rows by ROW_NUMBER, the same value as PostgreSQL's."""
+    return (
+        f"SELECT k, AVG(d) AS m FROM (SELECT k_{k} AS k, {column} AS d, "  # noqa: S608
+        f"ROW_NUMBER() OVER (PARTITION BY k_{k} ORDER BY {column}) AS rn, COUNT(*) OVER (PARTITION BY k_{k}) AS n "
+        f"FROM rows WHERE {column} IS NOT NULL) x WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY k"
+    )
 
 
 def _run(sql: str, params: dict) -> dict[str, dict]:

@@ -123,6 +123,13 @@ class Issue(BaseModel):
             models.Index(fields=["status", "-backing_count"], name="issue_status_backing"),
             models.Index(fields=["community", "status"], name="issue_community_status"),
             models.Index(fields=["authority", "status"], name="issue_authority_status"),
+            # The accountability pages (helper C, migration 0004): an authority's issues in id order
+            # with what its figures read, without visiting the table; its oldest unanswered ones.
+            models.Index(
+                fields=["authority", "id", "status", "category", "published_at", "hidden_at"],
+                name="issue_authority_record",
+            ),
+            models.Index(fields=["authority", "status", "forwarded_at"], name="issue_authority_waiting"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -222,7 +229,13 @@ class TimelineEntry(BaseModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["authority", "kind", "created_at"], name="timeline_authority_kind")]
+        indexes = [
+            models.Index(fields=["authority", "kind", "created_at"], name="timeline_authority_kind"),
+            # An authority's entries grouped by issue, read from the index alone (accountability, 0004).
+            models.Index(
+                fields=["authority", "issue", "kind", "created_at"], name="timeline_authority_issue"
+            ),
+        ]
 
 
 class AuthorityArea(models.Model):
