@@ -45,10 +45,10 @@ def _done(request, message, fallback="local_issues:moderation"):
     return redirect(fallback)
 
 
-def _failed(request, *, target: str, action: str, message: str, value: str = ""):
-    return _queue(
-        request, status=400, failed={"target": target, "action": action, "message": message, "value": value}
-    )
+def _failed(request, *, target: str, action: str, message: str, value: str = "", issue=None):
+    """The queue again with the message, and the failed issue's forms with what was typed in them."""
+    failed = {"target": target, "action": action, "message": message, "value": value, "issue": issue}
+    return _queue(request, status=400, failed=failed)
 
 
 @login_required
@@ -66,7 +66,7 @@ def approve(request, public_id):
     try:
         services.publish_issue(actor=request.user, issue=issue)
     except DomainError as exc:
-        return _failed(request, target=issue.public_id, action="approve", message=exc.message)
+        return _failed(request, target=issue.public_id, action="approve", issue=issue, message=exc.message)
     return _done(request, _("The issue is published."))
 
 
@@ -79,11 +79,15 @@ def hide(request, public_id):
     reason = request.POST.get("reason", "")
     if not form.is_valid():
         message = " ".join(e for errors in form.errors.values() for e in errors)
-        return _failed(request, target=issue.public_id, action="hide", message=message, value=reason)
+        return _failed(
+            request, target=issue.public_id, action="hide", issue=issue, message=message, value=reason
+        )
     try:
         services.hide_issue(actor=request.user, issue=issue, reason=form.cleaned_data["reason"])
     except DomainError as exc:
-        return _failed(request, target=issue.public_id, action="hide", message=exc.message, value=reason)
+        return _failed(
+            request, target=issue.public_id, action="hide", issue=issue, message=exc.message, value=reason
+        )
     return _done(request, _("The issue is hidden; its page shows your reason."))
 
 
@@ -95,7 +99,7 @@ def show(request, public_id):
     try:
         services.show_issue(actor=request.user, issue=issue)
     except DomainError as exc:
-        return _failed(request, target=issue.public_id, action="show", message=exc.message)
+        return _failed(request, target=issue.public_id, action="show", issue=issue, message=exc.message)
     return _done(request, _("The issue is shown again."))
 
 
@@ -108,20 +112,25 @@ def merge(request, public_id):
     value = request.POST.get("into", "")
     if not form.is_valid():
         message = " ".join(e for errors in form.errors.values() for e in errors)
-        return _failed(request, target=issue.public_id, action="merge", message=message, value=value)
+        return _failed(
+            request, target=issue.public_id, action="merge", issue=issue, message=message, value=value
+        )
     into = selectors.issue_by_public_id(form.cleaned_data["into"])
     if into is None:
         return _failed(
             request,
             target=issue.public_id,
             action="merge",
+            issue=issue,
             message=_("There is no issue with this number."),
             value=value,
         )
     try:
         services.merge_issues(actor=request.user, issue=issue, into=into)
     except DomainError as exc:
-        return _failed(request, target=issue.public_id, action="merge", message=exc.message, value=value)
+        return _failed(
+            request, target=issue.public_id, action="merge", issue=issue, message=exc.message, value=value
+        )
     return _done(request, _("The issues are merged: every backing is now on the issue kept."))
 
 
