@@ -136,6 +136,14 @@ def save_need(*, actor, assessment: NeedsAssessment, need: Need | None = None, *
         or (need is None and not values.get("title"))
     ):
         raise DomainError(_("Say what the need is."), field="title")
+    if values.get("local_issue_key"):
+        from hramada.local_issues.selectors import public_issues
+
+        if not public_issues().filter(public_id=values["local_issue_key"]).exists():
+            raise DomainError(
+                _("No published local issue has this address; copy it from the issue's page."),
+                field="local_issue_key",
+            )
     creating = need is None
     need = need or Need(assessment=assessment)
     changed = _set(need, values, NEED_FIELDS)

@@ -1,5 +1,7 @@
 """Forms of the participant's community work and of the public residents' survey."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -21,15 +23,32 @@ class AssessmentForm(forms.ModelForm):
         }
 
 
+# An issue's address (/<lang>/issues/<code>/) or its code alone.
+ISSUE_ADDRESS = re.compile(r"(?:/issues/)?([0-9a-z]{26})/?(?:[?#].*)?$")
+
+
 class NeedForm(forms.ModelForm):
     class Meta:
         model = Need
-        fields = ["title", "who_is_affected", "evidence", "priority"]
+        fields = ["title", "who_is_affected", "evidence", "priority", "local_issue_key"]
         widgets = {
             "who_is_affected": forms.Textarea(attrs={"rows": 2}),
             "evidence": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"priority": _("Your own order: 1 is the most important.")}
+        labels = {"local_issue_key": _("A local issue residents raised about it")}
+        help_texts = {
+            "priority": _("Your own order: 1 is the most important."),
+            "local_issue_key": _(
+                "Optional: paste the address of an issue on this site (your community's priorities list "
+                "them by backing), to cite it as evidence."
+            ),
+        }
+
+    def clean_local_issue_key(self):
+        """The issue's code, also when its whole address was pasted."""
+        value = (self.cleaned_data.get("local_issue_key") or "").strip()
+        found = ISSUE_ADDRESS.search(value)
+        return found.group(1) if found else value
 
 
 class PlanForm(forms.ModelForm):

@@ -259,6 +259,16 @@ def plan_page(public_id: str):
     )
 
 
+def cite_issues(needs) -> None:
+    """Attach to each need the published local issue it cites (``need.cited_issue``), in one query."""
+    from hramada.local_issues.selectors import public_issues
+
+    keys = {n.local_issue_key for n in needs if n.local_issue_key}
+    issues = {i.public_id: i for i in public_issues().filter(public_id__in=keys)} if keys else {}
+    for need in needs:
+        need.cited_issue = issues.get(need.local_issue_key)
+
+
 def needs_ranking(assessment) -> dict:
     """The needs ordered by the residents' ranking, by Borda count: on each ballot, the needs ranked are
     taken in the ballot's order (needs deleted since are skipped) and the one in place i earns N - i + 1

@@ -294,7 +294,7 @@ def test_alumni_profile_page(client, w):
     assert AlumniProfile.objects.get().works_at == "School"
     client.force_login(UserFactory())
     r = client.post(reverse("programmes:alumni_profile"), {"listed": "on"})
-    assert r.status_code == 200 and AlumniProfile.objects.count() == 1
+    assert r.status_code == 400 and AlumniProfile.objects.count() == 1  # not a participant: refused, said
 
 
 @pytest.mark.parametrize("who,status", [("lead", 200), ("mentor_user", 302), ("user", 302)])
@@ -379,3 +379,25 @@ def test_cohort_management_page_links_call_selection_and_community_work(client, 
     page = client.get(reverse("programmes:cohort_manage", args=args)).content.decode()
     for name in ("call_manage", "selection", "cohort_work", "cohort"):
         assert reverse(f"programmes:{name}", args=args) in page
+
+
+# --- A need cites a local issue ---------------------------------------------------------------------
+
+
+def test_a_need_cites_a_published_local_issue_by_its_address(client, w):
+    from hramada.local_issues.tests.factories import IssueFactory
+
+    a, (need,) = assessment_with_needs(w, 1)
+    issue = IssueFactory(community=w.participant.community, title="No bus on Sundays")
+    hidden = IssueFactory(community=w.participant.community, published_at=None, status="waiting")
+    client.force_login(w.user)
+    url = reverse("programmes:need_edit", args=[a.public_id, need.public_id])
+    data = {"title": need.title, "priority": 1}
+    refused = client.post(url, {**data, "local_issue_key": hidden.public_id})
+    assert refused.status_code == 400 and "No published local issue" in refused.content.decode()
+    pasted = f"https://hramada.example.org/be/issues/{issue.public_id}/"
+    assert client.post(url, {**data, "local_issue_key": pasted}).status_code == 302
+    need.refresh_from_db()
+    assert need.local_issue_key == issue.public_id
+    page = client.get(reverse("programmes:needs", args=[a.public_id])).content.decode()
+    assert reverse("local_issues:detail", args=[issue.public_id]) in page and "No bus on Sundays" in page

@@ -52,6 +52,11 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def _status(form) -> int:
+    """A form sent back with errors answers 400 (the page shows the messages; nothing typed is lost)."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 def _add_error(form, exc: DomainError):
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
@@ -115,7 +120,12 @@ def assessment_new(request, public_id):
         else:
             messages.success(request, _("Assessment started. Now list the needs you found."))
             return redirect("programmes:needs", public_id=assessment.public_id)
-    return render(request, "programmes/public/needs_form.html", {"participant": participant, "form": form})
+    return render(
+        request,
+        "programmes/public/needs_form.html",
+        {"participant": participant, "form": form},
+        status=_status(form),
+    )
 
 
 @require_GET
@@ -124,12 +134,14 @@ def assessment(request, public_id):
     assessment = _assessment(request, public_id)
     follows = request.user.has_perm("programmes.follow_community_work", assessment)
     can_edit = request.user.has_perm("programmes.edit_community_work", assessment)
+    ranking = selectors.needs_ranking(assessment)
+    selectors.cite_issues([row["need"] for row in ranking["rows"]])
     context = {
         "assessment": assessment,
         "participant": assessment.participant,
         "follows": follows,
         "can_edit": can_edit,
-        "ranking": selectors.needs_ranking(assessment),
+        "ranking": ranking,
         "results": selectors.survey_results(assessment, with_texts=follows),
         "need_form": NeedForm() if can_edit else None,
         "survey_url": request.build_absolute_uri(
@@ -156,6 +168,7 @@ def assessment_edit(request, public_id):
         request,
         "programmes/public/needs_form.html",
         {"participant": assessment.participant, "assessment": assessment, "form": form},
+        status=_status(form),
     )
 
 
@@ -179,6 +192,7 @@ def need_edit(request, public_id, need_id=None):
         request,
         "programmes/public/needs_need_form.html",
         {"assessment": assessment, "need": need, "form": form},
+        status=_status(form),
     )
 
 
@@ -269,6 +283,7 @@ def survey_question(request, public_id, question_id):
         request,
         "programmes/public/survey_question.html",
         {"assessment": assessment, "question": question, "form": form},
+        status=_status(form),
     )
 
 
@@ -351,7 +366,12 @@ def plan_new(request, public_id):
         else:
             messages.success(request, _("Plan started. Add its activities and the resources it needs."))
             return redirect("programmes:plan", public_id=plan.public_id)
-    return render(request, "programmes/public/plan_form.html", {"participant": participant, "form": form})
+    return render(
+        request,
+        "programmes/public/plan_form.html",
+        {"participant": participant, "form": form},
+        status=_status(form),
+    )
 
 
 @login_required
@@ -371,6 +391,7 @@ def plan_edit(request, public_id):
         request,
         "programmes/public/plan_form.html",
         {"participant": plan.participant, "plan": plan, "form": form},
+        status=_status(form),
     )
 
 
@@ -428,6 +449,7 @@ def activity_edit(request, public_id, activity_id=None):
         request,
         "programmes/public/plan_activity_form.html",
         {"plan": plan, "activity": activity, "form": form},
+        status=_status(form),
     )
 
 
@@ -592,7 +614,7 @@ def alumni_profile(request):
         else:
             messages.success(request, _("Your alumni profile is saved."))
             return redirect("programmes:alumni_profile")
-    return render(request, "programmes/public/alumni_profile.html", {"form": form})
+    return render(request, "programmes/public/alumni_profile.html", {"form": form}, status=_status(form))
 
 
 # --- Organisers -------------------------------------------------------------------------------------
