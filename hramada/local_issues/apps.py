@@ -30,7 +30,7 @@ class LocalIssuesConfig(AppConfig):
 
         # --- Authorities (answers, reminders, the residents' check after "resolved") ---
         from hramada.core import personal_data
-        from hramada.core.registry import register_periodic_job
+        from hramada.core.registry import register_manage_section, register_periodic_job
         from hramada.orgs.registry import register_menu_link
 
         from . import authorities
@@ -38,6 +38,8 @@ class LocalIssuesConfig(AppConfig):
         register_menu_link(
             45, _("Local issues"), "local_issues:authority_issues", perm="local_issues.act_for_authority"
         )
+        register_manage_section(44, authorities.forwarding_section)
+        register_manage_section(45, authorities.authority_section)
         register_periodic_job("local_issues.remind_authorities", authorities.remind_authorities)
         register_periodic_job("local_issues.ask_if_fixed", authorities.ask_if_fixed)
         # A resident's "fixed / not fixed" answers stay with the pseudonymised person (the outcome on

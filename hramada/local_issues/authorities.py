@@ -910,3 +910,57 @@ def export_person(person) -> dict:
             for c in ResolutionCheck.objects.filter(person=person).select_related("issue")
         ]
     }
+
+
+# --- The organiser dashboard ------------------------------------------------------------------------------
+
+
+def managed_authorities(user):
+    """The local authorities the user is an owner or manager of."""
+    return authorities().filter(memberships__person__user=user, memberships__role__in=("owner", "manager"))
+
+
+def authority_section(request):
+    """On /manage/: the authorities the user answers for, with how many issues wait for an answer."""
+    from django.db.models import Count, Q
+
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    items = list(
+        managed_authorities(user).annotate(
+            waiting=Count(
+                "local_issues",
+                filter=Q(local_issues__status__in=ANSWERABLE, local_issues__hidden_at__isnull=True),
+            )
+        )
+    )
+    if not items:
+        return None
+    return {
+        "title": _("Local issues forwarded to your authority"),
+        "template": "local_issues/authority/_section_authorities.html",
+        "items": items,
+        "empty": "",
+    }
+
+
+def forwarding_section(request):
+    """On /manage/ for moderators: published issues that no authority has (open, or "not ours"), oldest
+    first, each with its Forward page; and the authorities' areas."""
+    user = request.user
+    if not user.is_authenticated or not user.has_perm("local_issues.moderate"):
+        return None
+    items = list(
+        Issue.objects.filter(
+            status=Status.OPEN, authority__isnull=True, published_at__isnull=False, hidden_at__isnull=True
+        )
+        .select_related("settlement", "category")
+        .order_by("published_at", "id")[:20]
+    )
+    return {
+        "title": _("Local issues to forward"),
+        "template": "local_issues/authority/_section_forward.html",
+        "items": items or [None],  # the section also links the authorities' areas
+        "empty": "",
+    }

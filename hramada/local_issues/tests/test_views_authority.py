@@ -300,3 +300,24 @@ def test_fixed_page_for_backers_only(client, asked):
     again = client.post(url, {"fixed": "yes"})
     assert again.status_code == 302 and ResolutionCheck.objects.count() == 1
     assert "not fixed" in client.get(url).content.decode()
+
+
+def test_dashboard_sections(client, world):
+    issue, p, _q = world
+    waiting = IssueFactory(title="Waiting to be forwarded")
+    dashboard = reverse("core:manage")
+    login_staff(client, moderator_user())
+    body = client.get(dashboard).content.decode()
+    assert reverse("local_issues:forward", args=[waiting.public_id]) in body
+    assert reverse("local_issues:forward", args=[issue.public_id]) not in body  # already with P
+    assert reverse("local_issues:areas") in body
+    client.logout()
+    login_staff(client, member_of(p, Role.MANAGER))
+    body = client.get(dashboard).content.decode()
+    assert reverse("local_issues:authority_issues", args=[p.slug]) in body
+    assert "1 issue waits for an answer" in body
+    assert reverse("local_issues:areas") not in body
+    client.logout()
+    login_staff(client, UserFactory())
+    body = client.get(dashboard).content.decode()
+    assert reverse("local_issues:areas") not in body and p.slug not in body

@@ -56,7 +56,7 @@ def _link_refused(request, reason, status):
     return _private(render(request, T + "link_refused.html", {"reason": reason}, status=status))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def answer_by_link(request, token):
     network = services.network_key(RequestMeta.from_request(request).ip)
     if authorities.too_many_guesses(network):
