@@ -23,6 +23,7 @@ class LocalIssuesConfig(AppConfig):
         from . import selectors
 
         register_user_link(43, _("My issues"), "local_issues:mine", selectors.my_issues_link)
+        register_user_link(62, _("Issue moderation"), "local_issues:moderation", selectors.moderation_link)
         register_community_section(selectors.community_section)
         personal_data.register(
             "local_issues", export=issues_data.export_local_issues, erase=issues_data.erase_local_issues

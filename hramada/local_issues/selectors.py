@@ -8,7 +8,7 @@ the number of issues.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Max, Min, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Max, Min, Prefetch, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -221,8 +221,21 @@ def my_issues(person) -> dict:
 
 def my_issues_link(user):
     """ "My issues" in the header for those who raised or back an issue (a queryset: the header asks
-    every link's in one query)."""
-    return Issue.objects.filter(Q(reporter__user=user) | Q(backings__person__user=user)).values("pk")
+    every link's in one query). One person row with two indexed EXISTS, not a join over backings."""
+    from django.db.models import Exists, OuterRef
+
+    from hramada.people.models import Person
+
+    return Person.objects.filter(user=user).filter(
+        Exists(Issue.objects.filter(reporter=OuterRef("pk")))
+        | Exists(Backing.objects.filter(person=OuterRef("pk")))
+    )
+
+
+def moderation_link(user):
+    """ "Moderation" in the header for appointed moderators of local issues (staff reach it from their
+    dashboard)."""
+    return Moderator.objects.filter(person__user=user)
 
 
 # --- Moderators --------------------------------------------------------------------------------------------

@@ -135,6 +135,35 @@ def test_moderators_see_the_reporter(client):
     as_moderator(client)
     body = client.get(url("detail", issue.public_id)).content.decode()
     assert f"moderators see: {issue.reporter.display_name}" in body
+    assert url("moderation") in body  # "Issue moderation" in the header
+
+
+def test_the_authority_does_not_see_an_anonymous_reporter(client):
+    from hramada.orgs.models import Role
+    from hramada.orgs.tests.factories import member_of
+
+    from .factories import AuthorityFactory
+
+    authority = AuthorityFactory()
+    issue = IssueFactory(authority=authority, status="forwarded")
+    login_staff(client, member_of(authority, Role.MANAGER))
+    body = client.get(url("detail", issue.public_id)).content.decode()
+    assert issue.reporter.display_name not in body and "a resident of" in body
+
+
+def test_the_issue_page_s_query_count_does_not_grow(client, django_assert_max_num_queries):
+    issue = IssueFactory()
+    user = resident()
+    services.add_comment(actor=user, issue=issue, body="one")
+    client.force_login(user)
+    with django_assert_max_num_queries(99) as few:
+        client.get(url("detail", issue.public_id))
+    for n in range(8):
+        other = resident()
+        services.back_issue(actor=other, issue=issue)
+        services.add_comment(actor=other, issue=issue, body=f"comment {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url("detail", issue.public_id))
 
 
 @pytest.mark.parametrize(
@@ -147,12 +176,24 @@ def test_moderators_see_the_reporter(client):
         ("moderator without second factor", 404, 404),
         ("moderator of another region", 404, 404),
         ("staff", 200, 200),
+        ("authority manager", 200, 404),  # the hidden one was forwarded to them
+        ("other authority", 404, 404),
     ],
 )
 def test_who_sees_a_hidden_or_waiting_issue(client, who, hidden_code, waiting_code):
+    from hramada.orgs.models import Role
+    from hramada.orgs.tests.factories import member_of
+
+    from .factories import AuthorityFactory
+
     reporter = resident()
+    authority = AuthorityFactory()
     hidden = IssueFactory(
-        reporter=reporter.person, hidden_at=timezone.now(), hidden_reason="Names a neighbour"
+        reporter=reporter.person,
+        hidden_at=timezone.now(),
+        hidden_reason="Names a neighbour",
+        authority=authority,
+        status="forwarded",
     )
     waiting = IssueFactory(reporter=reporter.person, status="waiting", published_at=None)
     if who == "resident":
@@ -167,6 +208,10 @@ def test_who_sees_a_hidden_or_waiting_issue(client, who, hidden_code, waiting_co
         as_moderator(client, region=other_region())
     elif who == "staff":
         login_staff(client, resident(is_staff=True))
+    elif who == "authority manager":
+        login_staff(client, member_of(authority, Role.MANAGER))
+    elif who == "other authority":
+        login_staff(client, member_of(AuthorityFactory(), Role.MANAGER))
     response = client.get(url("detail", hidden.public_id))
     assert response.status_code == hidden_code
     if hidden_code == 200:
