@@ -437,6 +437,11 @@ def test_unknown_and_malformed_addresses_are_404_in_the_error_format(client, fmt
     assert error_of(client, "get", "nothing/here", fmt)[:2] == (404, 404)
 
 
+def test_head_is_answered_like_get(client):
+    response = client.head(f"{BASE}services.json")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+
+
 def test_wrong_methods_are_refused_in_the_error_format(client):
     response = client.put(f"{BASE}requests.json")
     assert response.status_code == 405 and json.loads(response.content)[0]["code"] == 405

@@ -68,6 +68,9 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
 def endpoint(*methods):
     """Answer in the format of the address, in the client's language; refusals in the error format."""
 
+    if "GET" in methods and "HEAD" not in methods:
+        methods = (*methods, "HEAD")
+
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, fmt="json", **kwargs):
