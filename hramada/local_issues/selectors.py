@@ -190,6 +190,9 @@ def issue_page(public_id: str, user) -> dict | None:
         "is_reporter": person is not None and issue.reporter_id == person.pk,
         "can_moderate": moderator,
         "can_see_reporter": user.is_authenticated and user.has_perm("local_issues.see_reporter", issue),
+        "can_answer": bool(issue.authority_id)
+        and user.is_authenticated
+        and user.has_perm("local_issues.answer_issue", issue),
         "reports": list(
             AbuseReport.objects.filter(issue=issue, handled_at__isnull=True).select_related(
                 "reporter", "comment"

@@ -149,6 +149,17 @@ def test_the_authority_does_not_see_an_anonymous_reporter(client):
     login_staff(client, member_of(authority, Role.MANAGER))
     body = client.get(url("detail", issue.public_id)).content.decode()
     assert issue.reporter.display_name not in body and "a resident of" in body
+    assert url("authority_answer", authority.slug, issue.public_id) in body
+
+
+def test_links_to_the_authority_part(client):
+    user = resident()
+    issue = IssueFactory(reporter=user.person, status="resolved")
+    client.force_login(user)
+    assert url("fixed", issue.public_id) in client.get(url("detail", issue.public_id)).content.decode()
+    client.logout()
+    as_moderator(client)
+    assert url("forward", issue.public_id) in client.get(url("detail", issue.public_id)).content.decode()
 
 
 def test_the_issue_page_s_query_count_does_not_grow(client, django_assert_max_num_queries):
