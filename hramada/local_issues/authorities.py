@@ -520,8 +520,14 @@ def escalate(*, actor, issue, now=None) -> AnswerLink | None:
 # --- Answers -------------------------------------------------------------------------------------------
 
 
+def _lock_link(pk) -> AnswerLink:
+    return AnswerLink.objects.select_for_update(no_key=True).get(pk=pk)
+
+
 def _check_link(link, issue, authority, now) -> AnswerLink:
-    link = AnswerLink.objects.select_for_update().get(pk=link.pk)
+    """The link, locked, if it may answer this issue for this authority now. Two answers sent at once
+    through one link wait for each other (the issue's lock, then the link's): the second sees it used."""
+    link = _lock_link(link.pk)
     if link.issue_id != issue.pk or link.authority_id != authority.pk:
         raise DomainError(_("This link is for another issue or another authority."))
     state = link_state(link, now)

@@ -2,17 +2,19 @@
 cross-authority links, guessing, and the rule that opening a link (GET) changes nothing."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.core import mail
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from hramada.core.errors import DomainError
 from hramada.core.models import AuditEntry
+from hramada.core.tests.concurrency import GUARD, Checkpoint, Worker, require_postgres, run_concurrently
 from hramada.local_issues import authorities
 from hramada.local_issues.models import AnswerLink, Issue, TimelineEntry, token_hash
 from hramada.people.tests.factories import UserFactory
@@ -237,3 +239,94 @@ def test_the_answer_page_escapes_the_issue_and_answers(client, setup):
     body = client.get(url(token)).content.decode()
     assert "<script>alert" not in body and "<img src=x" not in body
     assert "&lt;script&gt;alert(3)&lt;/script&gt;" in body
+
+
+# --- One link, one answer, with real simultaneous connections (PostgreSQL) ----------------------------------
+
+GAP = 0.2  # seconds between checking the link and writing the answer (the racers overlap)
+
+
+def _racing_setup(guard, monkeypatch):
+    """A pause after the link's state is read, before the answer is written. "off": the issue and the
+    link are read without locks (what the ORM invites)."""
+    real_state = authorities.link_state
+
+    def state_then_pause(link, now=None):
+        state = real_state(link, now)
+        time.sleep(GAP)
+        return state
+
+    monkeypatch.setattr(authorities, "link_state", state_then_pause)
+    if guard == "off":
+        monkeypatch.setattr(
+            authorities, "_lock", lambda pk: Issue.objects.select_related("settlement").get(pk=pk)
+        )
+        monkeypatch.setattr(authorities, "_lock_link", lambda pk: AnswerLink.objects.get(pk=pk))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrated categories
+@GUARD
+def test_simultaneous_answers_through_one_link_publish_one(guard, monkeypatch):
+    """Six answers sent at once through one link: exactly one is published, the others are refused as
+    "already used". Shown red with the guard off (no lock on the issue nor the link): several answers
+    are published through the same link."""
+    require_postgres()
+    authority = AuthorityFactory()
+    issue = IssueFactory()
+    authorities.forward_issue(actor=moderator(), issue=issue, authority=authority)
+    link = AnswerLink.objects.create(
+        issue=issue,
+        authority=authority,
+        token_hash=token_hash("race"),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    _racing_setup(guard, monkeypatch)
+    results = run_concurrently(
+        lambda: authorities.answer(issue=issue, authority=authority, kind="acknowledged", link=link), [()] * 6
+    )
+    published = TimelineEntry.objects.filter(issue=issue, kind="acknowledged").count()
+    if guard == "off":
+        assert published > 1
+        return
+    assert published == 1
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(refused) == 5 and all("already been used" in r.message for r in refused)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrated categories
+def test_the_link_row_is_locked_while_an_answer_is_written():
+    """While an answer holds the link (paused inside ``answer``), another connection cannot lock it."""
+    require_postgres()
+    authority = AuthorityFactory()
+    issue = IssueFactory()
+    authorities.forward_issue(actor=moderator(), issue=issue, authority=authority)
+    link = AnswerLink.objects.create(
+        issue=issue,
+        authority=authority,
+        token_hash=token_hash("held"),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    checkpoint = Checkpoint("answering")
+    real_state = authorities.link_state
+
+    def state_and_stop(link, now=None):
+        checkpoint.stop_here()
+        return real_state(link, now)
+
+    authorities.link_state, restore = state_and_stop, real_state
+    try:
+        worker = Worker(
+            "answering",
+            lambda: authorities.answer(issue=issue, authority=authority, kind="acknowledged", link=link),
+        )
+        checkpoint.reached()
+        try:
+            with pytest.raises(DatabaseError), transaction.atomic():
+                AnswerLink.objects.select_for_update(nowait=True).get(pk=link.pk)
+        finally:
+            checkpoint.release()
+        assert isinstance(worker.result(), TimelineEntry)
+    finally:
+        authorities.link_state = restore
