@@ -374,3 +374,27 @@ def test_ten_simultaneous_backers_are_all_counted(guard, monkeypatch):
         assert issue.backing_count < 10
         return
     assert issue.backing_count == 10
+
+
+@pytest.mark.django_db
+def test_the_queue_escapes_what_residents_typed(client):
+    xss = '<script>alert("q")</script>'
+    user = resident(days=1)  # a new account: the issue waits in the queue
+    user.person.display_name = xss
+    user.person.save()
+    services.raise_issue(
+        actor=user,
+        community=IssueFactory().community,
+        category=IssueFactory().category,
+        title=xss,
+        description=xss,
+        address=xss,
+    )
+    public = IssueFactory()
+    comment = services.add_comment(actor=resident(), issue=public, body=xss)
+    services.report_abuse(actor=resident(), issue=public, comment=comment, reason=xss)
+    as_moderator(client)
+    body = client.get(QUEUE).content.decode()
+    assert xss not in body and body.count("&lt;script&gt;") >= 4
+    response = client.post(url("merge", public.public_id), {"into": xss})
+    assert response.status_code == 400 and xss not in response.content.decode()
