@@ -68,9 +68,12 @@ class AnswerForm(forms.Form):
         help_text=_("Only with “resolved”. JPEG, PNG or WebP."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, authority=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["suggested_authority"].queryset = authorities()
+        others = authorities()
+        if authority is not None:
+            others = others.exclude(pk=authority.pk)
+        self.fields["suggested_authority"].queryset = others
 
 
 class LinkAnswerForm(AnswerForm):

@@ -82,7 +82,7 @@ def answer_by_link(request, token):
         if request.POST.get("issue") != issue.public_id:
             # A form of another issue's page sent to this link (or the reverse): nothing is answered.
             return _link_refused(request, "other_issue", 404)
-        form = LinkAnswerForm(request.POST, request.FILES)
+        form = LinkAnswerForm(request.POST, request.FILES, authority=link.authority)
         if form.is_valid():
             values = {k: v for k, v in form.cleaned_data.items() if k != "issue"}
             try:
@@ -94,7 +94,7 @@ def answer_by_link(request, token):
                 return _private(redirect(request.path))
         status = 400
     elif waiting:
-        form = LinkAnswerForm(initial={"issue": issue.public_id})
+        form = LinkAnswerForm(initial={"issue": issue.public_id}, authority=link.authority)
     context = {
         "link": link,
         "issue": issue,
@@ -136,7 +136,7 @@ def authority_answer(request, slug, public_id):
         authority=authority,
     )
     waiting = issue.status in authorities.ANSWERABLE and issue.is_public
-    form = AnswerForm(request.POST or None, request.FILES or None) if waiting else None
+    form = AnswerForm(request.POST or None, request.FILES or None, authority=authority) if waiting else None
     if request.method == "POST":
         if form is None:
             messages.error(request, _("This issue is not waiting for an answer now."))
