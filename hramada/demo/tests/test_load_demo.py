@@ -222,7 +222,25 @@ class DemoTests(TestCase):
         assert seen.count() == 4
         assert {p.community.settlement.region.country.code for p in seen} == {"BY"}
 
+    def test_local_issues_raised_mostly_by_women_answered_in_every_way(self):
+        from hramada.local_issues.models import Issue, TimelineEntry
+
+        issues = Issue.objects.select_related("settlement", "reporter")
+        assert {i.settlement.name_en for i in issues} == {"Bashni", "Hodosy", "Mstislavl"}
+        consented = [i.reporter.gender for i in issues if i.reporter.gender_consent_at]
+        assert consented.count("woman") > len(consented) / 2
+        kinds = set(TimelineEntry.objects.values_list("kind", flat=True))
+        assert set(TimelineEntry.ANSWERS) <= kinds and {"reopened", "confirmed"} <= kinds
+        now = timezone.now()
+        overdue = issues.filter(status="forwarded", answer_due_at__lt=now, first_answer_at__isnull=True)
+        assert overdue.exists()
+        assert issues.filter(status="waiting").exists()  # one for the moderator's queue
+        assert issues.filter(backing_count__gte=20).exists()
+        page = self.client.get("/be/issues/").content.decode()
+        assert "Нет освещения на спортивной площадке" in page
+
     def test_loading_again_adds_nothing(self):
+        from hramada.local_issues.models import Issue
         from hramada.reviews.models import Assignment
 
         def counts():
@@ -233,6 +251,7 @@ class DemoTests(TestCase):
                 Participant.objects.count(),
                 Application.objects.count(),
                 Initiative.objects.count(),
+                Issue.objects.count(),
             )
 
         before = counts()

@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from hramada.demo import awards as demo_awards
 from hramada.demo import contests as demo_contests
 from hramada.demo import events as demo_events
+from hramada.demo import issues as demo_issues
 from hramada.demo import programmes as demo_programmes
 from hramada.demo.names import FIRST, LAST_F, LAST_M
 from hramada.initiatives import demo as demo_initiatives
@@ -95,6 +96,7 @@ ORGANISATIONS = [
         "name_en": "Mstislavl District Executive Committee",
         "name_be": "Мсціслаўскі раённы выканаўчы камітэт",
         "name_ru": "Мстиславский районный исполнительный комитет",
+        "contact_email": "mstislavl-executive-committee@authority.example.org",
         "settlement": "Mstislavl",
     },
     {
@@ -227,6 +229,7 @@ class Command(BaseCommand):
                     source=Person.Source.IMPORT, home_settlement__district__name_en="Mstislavl District"
                 ).order_by("id"),
             )
+            demo_issues.load(admin_user=people["Platform Admin"].user, orgs=orgs)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, name, staff, org in LOGINS:
             what = (
