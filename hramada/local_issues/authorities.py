@@ -278,8 +278,12 @@ def answer_days_for(issue, authority) -> int:
 
 def _new_link(issue, authority, *, actor, now, purpose: str) -> AnswerLink | None:
     """A new answer link e-mailed to the authority after commit (the e-mail task makes the token), or
-    None when the authority has no contact e-mail (it answers through its accounts)."""
+    None when the authority has no contact e-mail: its owners and managers are then e-mailed the
+    address of the issue's page in their account instead."""
+    from . import authority_emails
+
     if not authority.contact_email:
+        enqueue_on_commit(authority_emails.send_account_notice, issue.pk, authority.pk, str(purpose))
         return None
     link = AnswerLink.objects.create(
         issue=issue,
@@ -289,9 +293,7 @@ def _new_link(issue, authority, *, actor, now, purpose: str) -> AnswerLink | Non
         expires_at=now + timedelta(days=setting("LOCAL_ISSUES_LINK_DAYS")),
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    from . import authority_emails
-
-    enqueue_on_commit(authority_emails.send_answer_link, link.pk, purpose)
+    enqueue_on_commit(authority_emails.send_answer_link, link.pk, str(purpose))
     return link
 
 

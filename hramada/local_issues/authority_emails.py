@@ -54,6 +54,48 @@ def send_answer_link(link_id: int, purpose: str) -> None:
 
 
 @task()
+def send_account_notice(issue_id: int, authority_id: int, purpose: str) -> None:
+    """An authority without a contact e-mail answers through its accounts: its owners and managers are
+    told (each in their language) of an issue forwarded to it, a reminder or a reopening, with the
+    address of the issue's page in their account (no answer link: they sign in)."""
+    from hramada.orgs.models import Membership, Organisation
+
+    from .authorities import reporter_for_authority
+    from .models import Issue
+
+    issue = Issue.objects.select_related("settlement", "category", "reporter").filter(pk=issue_id).first()
+    authority = Organisation.objects.filter(pk=authority_id).first()
+    if issue is None or authority is None or issue.authority_id != authority.pk:
+        return
+    managers = (
+        Membership.objects.filter(
+            organisation=authority, role__in=("owner", "manager"), person__erased_at__isnull=True
+        )
+        .select_related("person__user")
+        .order_by("pk")
+    )
+    for membership in managers:
+        person = membership.person
+        email = person.user.email if person.user_id else person.email
+        if not email:
+            continue
+        with translation.override(person.email_language), timezone.override(settings.TIME_ZONE):
+            context = {
+                "link": None,
+                "issue": issue,
+                "authority": authority,
+                "purpose": purpose if purpose in PURPOSES else "new_link",
+                "reporter": reporter_for_authority(issue),
+                "answer_url": settings.SITE_URL
+                + reverse("local_issues:authority_answer", args=[authority.slug, issue.public_id]),
+                "issue_url": settings.SITE_URL + reverse("local_issues:detail", args=[issue.public_id]),
+            }
+            subject = render_to_string("local_issues/email/answer_link_subject.txt", context).strip()
+            body = render_to_string("local_issues/email/answer_link.txt", context)
+        EmailMultiAlternatives(subject, body, None, [email]).send()
+
+
+@task()
 def send_fixed_question(issue_id: int) -> None:
     """Ask the reporter and each backer, in their language, whether the resolved issue is fixed; nothing
     once the question has closed. One message per person (the reporter who also backed it: one)."""

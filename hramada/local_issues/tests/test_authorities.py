@@ -211,13 +211,28 @@ def test_forwarding_refusals(issue):
     assert not Issue.objects.filter(authority__isnull=False).exclude(pk=issue.pk).exists()
 
 
-def test_an_authority_with_accounts_only_gets_no_link(issue):
+def test_an_authority_with_accounts_only_gets_no_link(issue, django_capture_on_commit_callbacks):
+    """Without a contact e-mail no link is made; the authority's managers (not its members) are told
+    where to answer in their account, and so are they when reminded."""
     authority = AuthorityFactory(contact_email="")
-    member_of(authority, Role.MANAGER)
-    assert authorities.forward_issue(actor=moderator(), issue=issue, authority=authority) is None
+    manager = member_of(authority, Role.MANAGER)
+    member_of(authority, Role.MEMBER)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert authorities.forward_issue(actor=moderator(), issue=issue, authority=authority) is None
     assert not AnswerLink.objects.exists()
     issue.refresh_from_db()
     assert issue.status == "forwarded"
+    notices = [
+        m for m in mail.outbox if f"/manage/issues/authority/{authority.slug}/{issue.public_id}/" in m.body
+    ]
+    assert [m.to for m in notices] == [[manager.email]]
+    assert "/issues/answer/" not in notices[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert authorities.remind_authorities(now=issue.answer_due_at + timedelta(minutes=1)) == 1
+    assert "Reminder" in mail.outbox[-1].subject and mail.outbox[-1].to == [manager.email]
+    with pytest.raises(DomainError, match="no contact e-mail"):
+        authorities.send_link(actor=moderator(), issue=issue)
 
 
 def test_forwarding_elsewhere_revokes_the_previous_link(forwarded):
