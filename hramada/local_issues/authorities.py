@@ -899,11 +899,16 @@ def reporter_for_authority(issue) -> str:
 
 def authority_issues(authority):
     """The issues with an authority now, waiting ones first, then by due date."""
+    from django.db.models import Case, F, IntegerField, Value, When
+
+    waiting_first = Case(
+        When(status__in=ANSWERABLE, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
     return (
         Issue.objects.filter(authority=authority, hidden_at__isnull=True)
         .exclude(status=Status.MERGED)
         .select_related("settlement", "category", "community")
-        .order_by("answer_due_at", "-id")
+        .order_by(waiting_first, F("answer_due_at").asc(nulls_last=True), "-id")
     )
 
 
@@ -959,13 +964,16 @@ def forwarding_section(request):
     user = request.user
     if not user.is_authenticated or not user.has_perm("local_issues.moderate"):
         return None
-    items = list(
-        Issue.objects.filter(
-            status=Status.OPEN, authority__isnull=True, published_at__isnull=False, hidden_at__isnull=True
-        )
-        .select_related("settlement", "category")
-        .order_by("published_at", "id")[:20]
+    issues = Issue.objects.filter(
+        status=Status.OPEN, authority__isnull=True, published_at__isnull=False, hidden_at__isnull=True
     )
+    if not user.is_staff:
+        from .models import Moderator
+
+        regions = list(Moderator.objects.filter(person__user=user).values_list("region_id", flat=True))
+        if None not in regions:  # a moderator of some regions sees theirs
+            issues = issues.filter(settlement__region_id__in=regions)
+    items = list(issues.select_related("settlement", "category").order_by("published_at", "id")[:20])
     return {
         "title": _("Local issues to forward"),
         "template": "local_issues/authority/_section_forward.html",

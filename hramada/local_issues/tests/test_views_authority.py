@@ -321,3 +321,22 @@ def test_dashboard_sections(client, world):
     login_staff(client, UserFactory())
     body = client.get(dashboard).content.decode()
     assert reverse("local_issues:areas") not in body and p.slug not in body
+
+
+def test_a_region_s_moderator_sees_the_issues_of_their_region_to_forward(client, world):
+    from hramada.places.tests.factories import RegionFactory
+
+    issue, _p, _q = world
+    waiting = IssueFactory(community=issue.community)
+    elsewhere = ModeratorFactory(
+        person=UserFactory().person, region=RegionFactory(code="BY-BR", name="Brest")
+    )
+    login_staff(client, elsewhere.person.user)
+    body = client.get(reverse("core:manage")).content.decode()
+    assert reverse("local_issues:forward", args=[waiting.public_id]) not in body
+    assert client.get(reverse("local_issues:forward", args=[waiting.public_id])).status_code == 403
+    client.logout()
+    here = ModeratorFactory(person=UserFactory().person, region=issue.settlement.region)
+    login_staff(client, here.person.user)
+    body = client.get(reverse("core:manage")).content.decode()
+    assert reverse("local_issues:forward", args=[waiting.public_id]) in body
