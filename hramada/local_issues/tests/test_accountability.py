@@ -79,6 +79,8 @@ def timeline(authority):
 
 
 def test_authority_figures_from_the_timeline(authority, timeline):
+    """(The hidden, unpublished and merged issues of the fixture make it red without the public-issue
+    guard in ``_figures_sql``.)"""
     record = accountability.authority_figures(authority)
     f = record.figures
     assert f.received == 5
@@ -119,6 +121,21 @@ def test_no_issue_gives_empty_figures(authority):
     assert record.figures.median_days_to_answer is None
     assert record.figures.share_resolved is None
     assert record.by_category == [] and record.oldest_unanswered == []
+
+
+def test_escalated_issue_counts_for_both_authorities(authority):
+    """As authorities.escalate records it: "escalated" naming the first, "forwarded" naming the one above."""
+    above = AuthorityFactory(name="Mogilev regional executive committee")
+    issue = forwarded_issue(authority, status="acknowledged", current=False)
+    issue.authority = above
+    issue.save()
+    TimelineEntryFactory(issue=issue, kind="escalated", authority=authority, created_at=day(15))
+    TimelineEntryFactory(issue=issue, kind="forwarded", authority=above, created_at=day(15))
+    TimelineEntryFactory(issue=issue, kind="acknowledged", authority=above, created_at=day(16))
+    first = accountability.authority_figures(authority).figures
+    assert (first.received, first.answered, first.median_days_to_answer) == (1, 0, None)
+    second = accountability.authority_figures(above).figures
+    assert (second.received, second.answered, second.median_days_to_answer) == (1, 1, 1.0)
 
 
 def test_by_category(authority, timeline):
