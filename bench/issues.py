@@ -529,7 +529,7 @@ def main():
         text = client.get(paths[size, "authority"]).content.decode()
         shown = shown_authority_figures(text)
         expected = independent_authority_figures(s["authority"].pk)
-        oldest_shown = re.findall(r"<li><strong>([^<]*)</strong>", text)
+        oldest_shown = re.findall(r"<li><strong><a [^>]*>([^<]*)</a></strong>", text)
         oldest_ok = oldest_shown == expected["oldest"]
         figures_ok = all(shown[k] == expected[k] for k in shown)
         checks.require(figures_ok, f"{size}: the authority page shows {shown}, SQL counts {expected}")

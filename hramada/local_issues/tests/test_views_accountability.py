@@ -124,6 +124,7 @@ def test_authority_page_shows_the_figures(client, authority, community, region):
     assert "<dd>3.0 days</dd>" in text  # median of 2 and 4
     assert "<dd>10.0 days</dd>" in text
     assert "Broken bridge on &lt;b&gt;Lenin&lt;/b&gt; street" in text  # escaped
+    assert reverse("local_issues:detail", args=[waiting.public_id]) in text
     assert waiting.title not in text
     region_text = client.get(reverse("local_issues:region_record", args=[region.code])).text
     assert reverse("local_issues:authority_record", args=[authority.slug]) in region_text
