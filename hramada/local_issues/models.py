@@ -60,6 +60,10 @@ OPEN_STATUSES = (
 )
 
 
+# The issues the public lists show (``selectors.public_issues``): published, not hidden, not merged away.
+PUBLIC_LIST = Q(published_at__isnull=False, hidden_at__isnull=True) & ~Q(status="merged")
+
+
 class Issue(BaseModel):
     """A local issue a resident raised in a community. The reporter is always known to the platform;
     the public and the authority see their name only if they chose so (``show_name``)."""
@@ -130,6 +134,21 @@ class Issue(BaseModel):
                 name="issue_authority_record",
             ),
             models.Index(fields=["authority", "status", "forwarded_at"], name="issue_authority_waiting"),
+            # The public list (helper A, migration 0005), most backed or newest first: a big region's
+            # first pages are read in index order instead of sorting all its issues.
+            models.Index(
+                models.F("backing_count").desc(),
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                condition=PUBLIC_LIST,
+                name="issue_public_backed",
+            ),
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                condition=PUBLIC_LIST,
+                name="issue_public_newest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -539,3 +539,20 @@ def test_priorities_and_the_community_section(client):
 def test_the_policy_page(client):
     response = client.get(url("policy"))
     assert response.status_code == 200 and b"What is not allowed" in response.content
+
+
+def test_a_list_shows_at_most_max_listed_issues(client, monkeypatch):
+    """A deep page number costs as much as every issue before it: the list stops at MAX_LISTED issues
+    and a page past the end shows the last one, with a note to narrow the filters."""
+    from hramada.local_issues.views import public
+
+    monkeypatch.setattr(public, "MAX_LISTED", 30)
+    for _ in range(35):
+        IssueFactory()
+    response = client.get(url("list") + "?page=999")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.number == 2 and page.paginator.count == 30 and len(page.object_list) == 10
+    assert b"The list shows the first 30 issues" in response.content
+    response = client.get(url("list") + "?category=water")
+    assert b"The list shows the first" not in response.content

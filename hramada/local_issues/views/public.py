@@ -25,6 +25,7 @@ from ..forms import CommentForm, IssueForm, ReasonForm, ReportForm
 from ..models import Issue
 
 PER_PAGE = 20
+MAX_LISTED = 1000  # issues a list shows for one choice of filters (50 pages)
 
 
 def network_key(request) -> str:
@@ -36,7 +37,9 @@ def network_key(request) -> str:
 @require_GET
 def issue_list(request):
     filters = selectors.IssueFilters.from_query(request.GET)
-    page = paginate(request, selectors.filtered_issues(filters), per_page=PER_PAGE)
+    # At most MAX_LISTED issues per choice of filters: a deep page number (OFFSET) costs as much as
+    # every issue before it, and nobody reads page 2,000; the page asks to narrow the filters instead.
+    page = paginate(request, selectors.filtered_issues(filters)[:MAX_LISTED], per_page=PER_PAGE)
     filtered = any(
         (filters.region, filters.district, filters.community, filters.category, filters.state, filters.year)
     )
@@ -48,6 +51,8 @@ def issue_list(request):
             "filters": filters,
             "choices": selectors.filter_choices(filters),
             "filtered": filtered,
+            "capped": page.paginator.count >= MAX_LISTED,
+            "max_listed": MAX_LISTED,
         },
     )
 
