@@ -110,15 +110,13 @@ def _is_authority(organisation) -> bool:
     return organisation is not None and organisation.kind == Organisation.Kind.AUTHORITY
 
 
-def _entry(issue, kind, *, actor=None, notify=True, **values) -> TimelineEntry:
-    """A public timeline entry; the issue's followers hear of it after commit."""
-    from .services import notify_followers
+def _entry(issue, kind, *, now, actor=None, notify=True, **values) -> TimelineEntry:
+    """A public timeline entry dated ``now`` (the accountability figures are computed from these dates);
+    the issue's followers hear of it after commit."""
+    from .services import _entry as add_entry
 
     actor = actor if actor is not None and actor.is_authenticated else None
-    entry = TimelineEntry.objects.create(issue=issue, kind=kind, actor=actor, **values)
-    if notify:
-        notify_followers(issue.pk, entry.pk)
-    return entry
+    return add_entry(issue, kind, actor=actor, now=now, notify=notify, **values)
 
 
 def can_act_for(user, authority) -> bool:
@@ -456,8 +454,8 @@ def _forward(*, actor, issue, authority, now, kind) -> AnswerLink | None:
     if kind == TimelineEntry.Kind.ESCALATED:
         # "Escalated" names the authority it was taken from; the "forwarded" entry that follows names the
         # authority above, which has received the issue (the accountability figures count those).
-        _entry(issue, kind, actor=actor, notify=False, authority_id=previous)
-    _entry(issue, TimelineEntry.Kind.FORWARDED, actor=actor, authority=authority)
+        _entry(issue, kind, now=now, actor=actor, notify=False, authority_id=previous)
+    _entry(issue, TimelineEntry.Kind.FORWARDED, now=now, actor=actor, authority=authority)
     link = _new_link(issue, authority, actor=actor, now=now, purpose=kind)
     audit.record(
         actor=actor,
@@ -636,6 +634,7 @@ def answer(
     entry = _entry(
         issue,
         kind,
+        now=now,
         actor=actor,
         authority=authority,
         text=text,
@@ -723,7 +722,7 @@ def remind_authorities(now=None) -> int:
             link = _new_link(issue, issue.authority, actor=None, now=now, purpose="reminder")
             issue.reminded_at = now
             issue.save(update_fields=["reminded_at", "updated_at"])
-            _entry(issue, TimelineEntry.Kind.REMINDED, authority=issue.authority)
+            _entry(issue, TimelineEntry.Kind.REMINDED, now=now, authority=issue.authority)
             audit.record(
                 actor=None,
                 action="local_issues.issue.reminded",
@@ -783,7 +782,7 @@ def _decide(issue, now, *, window_over: bool) -> str | None:
             "no": not_fixed,
             "yes": fixed,
         }
-        _entry(issue, TimelineEntry.Kind.REOPENED, authority=issue.authority, text=text)
+        _entry(issue, TimelineEntry.Kind.REOPENED, now=now, authority=issue.authority, text=text)
         if issue.authority_id:
             _revoke_open_links(issue, now)
             _new_link(issue, issue.authority, actor=None, now=now, purpose="reopened")
@@ -795,7 +794,7 @@ def _decide(issue, now, *, window_over: bool) -> str | None:
             "no": not_fixed,
             "yes": fixed,
         }
-        _entry(issue, TimelineEntry.Kind.CONFIRMED, authority=issue.authority, text=text)
+        _entry(issue, TimelineEntry.Kind.CONFIRMED, now=now, authority=issue.authority, text=text)
         outcome = "confirmed"
     else:
         return None

@@ -362,7 +362,7 @@ def publish_issue(*, actor, issue: Issue, now=None) -> Issue:
     issue.status = Status.OPEN
     issue.published_at = now
     issue.save(update_fields=["status", "published_at", "updated_at"])
-    _entry(issue, TimelineEntry.Kind.PUBLISHED, actor=actor)
+    _entry(issue, TimelineEntry.Kind.PUBLISHED, actor=actor, now=now)
     audit.record(
         actor=actor, action="local_issues.issue.published", target=issue, scope=_scope(issue), data={}
     )

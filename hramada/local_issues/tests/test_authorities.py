@@ -592,3 +592,20 @@ def test_guess_counter(settings):
     authorities.count_guess("net-a")
     assert authorities.too_many_guesses("net-a")
     assert not authorities.too_many_guesses("net-b")
+
+
+def test_timeline_entries_carry_the_dates_of_what_happened():
+    """The accountability figures are computed from the timeline's dates: an answer recorded with its
+    day (as the demo and any import do) is dated that day, not the day it was typed in."""
+    from hramada.local_issues.models import TimelineEntry
+
+    staff = moderator()
+    issue = IssueFactory()
+    authority = AuthorityFactory()
+    forwarded = timezone.now() - timedelta(days=40)
+    authorities.forward_issue(actor=staff, issue=issue, authority=authority, now=forwarded)
+    issue.refresh_from_db()
+    answered = forwarded + timedelta(days=9)
+    authorities.answer(issue=issue, authority=authority, kind="acknowledged", actor=staff, now=answered)
+    dates = dict(TimelineEntry.objects.filter(issue=issue).values_list("kind", "created_at"))
+    assert dates["forwarded"] == forwarded and dates["acknowledged"] == answered
