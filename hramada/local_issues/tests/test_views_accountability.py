@@ -168,3 +168,16 @@ def test_hidden_unpublished_and_merged_issues_are_never_counted(client, authorit
         BackingFactory(issue=issue, person=PersonFactory(gender="woman", gender_consent_at=timezone.now()))
     TimelineEntryFactory(issue=hidden, kind="reopened", created_at=timezone.now() - timedelta(days=1))
     assert page_texts() == before
+
+
+def test_the_list_and_an_issue_link_the_authorities_record(client):
+    from django.urls import reverse
+
+    from hramada.local_issues.tests.factories import AuthorityFactory, IssueFactory
+
+    authority = AuthorityFactory()
+    issue = IssueFactory(authority=authority, status="forwarded")
+    listing = client.get(reverse("local_issues:list")).content.decode()
+    assert reverse("local_issues:authorities") in listing and reverse("local_issues:who") in listing
+    page = client.get(reverse("local_issues:detail", args=[issue.public_id])).content.decode()
+    assert reverse("local_issues:authority_record", args=[authority.slug]) in page
