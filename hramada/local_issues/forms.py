@@ -5,6 +5,7 @@ as errors on the same form."""
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hramada.places.models import Community, Settlement
 
@@ -43,7 +44,7 @@ class IssueForm(forms.Form):
         help_text=_("Leave empty if the issue is in the community's own settlement."),
     )
     category = forms.ModelChoiceField(
-        label=_("Category"),
+        label=pgettext_lazy("of a local issue", "Category"),
         queryset=Category.objects.filter(active=True),
         empty_label=_("Choose a category"),
         error_messages={"required": _("Choose one of the categories offered.")},
@@ -100,7 +101,7 @@ class IssueForm(forms.Form):
         label=_("Show my name on the issue"),
         required=False,
         help_text=_(
-            "Without this tick the issue says “a resident of <settlement>”. Moderators always know who "
+            "Without this tick the issue says “a resident of” and your settlement’s name. Moderators always know who "
             "raised an issue."
         ),
     )

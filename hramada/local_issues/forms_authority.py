@@ -5,6 +5,7 @@ forms only parse."""
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hramada.core.widgets import SearchableSelect
 from hramada.places.models import District, Region, Settlement
@@ -109,7 +110,7 @@ class AreaForm(forms.Form):
         widget=SearchableSelect(search_url=reverse_lazy("places:settlement_search")),
     )
     categories = forms.ModelMultipleChoiceField(
-        label=_("Categories"),
+        label=pgettext_lazy("of local issues", "Categories"),
         queryset=Category.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hramada.core.errors import DomainError
@@ -20,7 +20,7 @@ from ..models import Open311Client
 
 
 class ClientForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Application"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("a client program", "Application"), max_length=120)
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Organisation responsible for it"), queryset=Organisation.objects.order_by("name")
     )
