@@ -43,6 +43,6 @@ class LocalIssuesConfig(AppConfig):
         register_manage_section(45, authorities.authority_section)
         register_periodic_job("local_issues.remind_authorities", authorities.remind_authorities)
         register_periodic_job("local_issues.ask_if_fixed", authorities.ask_if_fixed)
-        # A resident's "fixed / not fixed" answers stay with the pseudonymised person (the outcome on
-        # the timeline was computed from them); they are exported.
+        # A resident's "fixed / not fixed" answers are exported here too; the "local_issues" section's
+        # erasure deletes them (the outcome on the timeline, computed from them, stays).
         personal_data.register("local_issues_resolution_checks", export=authorities.export_person)

@@ -398,3 +398,10 @@ def test_the_queue_escapes_what_residents_typed(client):
     assert xss not in body and body.count("&lt;script&gt;") >= 4
     response = client.post(url("merge", public.public_id), {"into": xss})
     assert response.status_code == 400 and xss not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_queue_links_the_authorities_areas_and_the_open311_keys(client):
+    as_moderator(client)
+    page = client.get(QUEUE).content.decode()
+    assert url("areas") in page and url("open311_clients") in page
