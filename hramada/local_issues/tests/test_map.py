@@ -98,3 +98,12 @@ def test_a_tile_server_elsewhere_is_allowed_by_the_csp_for_images_only():
     directives = json.loads(out.stdout)
     assert directives["img-src"] == ["'self'", "data:", "https://*.tiles.example.org"]
     assert directives["connect-src"] == ["'self'"] and directives["script-src"] == ["'self'"]
+
+
+def test_the_attribution_links_are_underlined():
+    """Leaflet's own CSS draws the attribution links ("Leaflet", a tile server's) without underline,
+    in a colour too close to the text around them: axe-core reported link-in-text-block (serious) on
+    every page with a map (e2e/test_local_issues.py). Red without the rule at the end of map.css."""
+    css = Path(finders.find("local_issues/map.css")).read_text(encoding="utf-8")
+    rule = re.search(r"\.issue-map \.leaflet-control-attribution a\s*\{([^}]*)\}", css)
+    assert rule is not None and "text-decoration: underline" in rule.group(1)

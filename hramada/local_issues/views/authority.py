@@ -38,9 +38,11 @@ def _form_error(form, exc: DomainError):
 
 
 def _private(response):
-    """The token is in the address: no cache keeps the page and no link out sends it as a referrer."""
+    """The token is in the address: no cache keeps the page and no link out sends it as a referrer.
+    "same-origin", not "no-referrer": under "no-referrer" browsers send ``Origin: null`` with the
+    page's own form, and Django's CSRF check refuses the answer (403)."""
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
