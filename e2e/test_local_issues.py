@@ -12,7 +12,9 @@ And: a script typed into an issue's title and description shows as text in the m
 the issue's page and on the list."""
 
 import io
+import os
 import re
+import tempfile
 from datetime import timedelta
 
 import pytest
@@ -23,6 +25,7 @@ from e2e.helpers import PHONE, login
 
 pytestmark = pytest.mark.e2e
 
+SCREENSHOT_DIR = os.environ.get("E2E_SCREENSHOTS", os.path.join(tempfile.gettempdir(), "hramada-e2e"))
 # The accountability figures, in the order _figures.html lists them.
 RECEIVED, ANSWERED, RESOLVED, REOPENED = 0, 1, 3, 6
 
@@ -206,7 +209,7 @@ def test_raise_back_forward_answer_dispute_reopen(new_context, server, world, tm
     assert issue.status == "forwarded" and issue.authority == authority
     (message,) = _mails_to(authority.contact_email)
     link_url = re.search(r"https?://\S+/issues/answer/\S+/", message.body).group(0)
-    assert link_url.startswith(server)
+    assert link_url.startswith(f"{server}/be/issues/answer/")  # the platform's language, Belarusian
     assert "olga" not in message.body  # she did not let the authority see her name
 
     # --- The authority opens the e-mailed link: GET (twice, as a mail scanner would) changes nothing.
@@ -251,6 +254,8 @@ def test_raise_back_forward_answer_dispute_reopen(new_context, server, world, tm
     mail.outbox.clear()
     assert authorities.ask_if_fixed(now=timezone.now() + timedelta(days=29)) == 1
     assert len(mail.outbox) == 3, [m.to for m in mail.outbox]
+    reporter_page.goto(f"{server}/ru{issue_path}")  # her issue's page asks too
+    expect(reporter_page.locator(f"main a[href='/ru{issue_path}fixed/']")).to_be_visible()
     answers = [
         ("olga@example.org", "no", "ru"),
         ("anna@example.org", "yes", "be"),
@@ -290,6 +295,12 @@ def test_raise_back_forward_answer_dispute_reopen(new_context, server, world, tm
     expect(_figure(reporter_page, RESOLVED)).to_contain_text("0")
     expect(_figure(reporter_page, REOPENED)).to_have_text("1")
     expect(_figure(reporter_page, RECEIVED)).to_have_text("1")
+    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+    reporter_page.screenshot(
+        path=os.path.join(SCREENSHOT_DIR, "issues-authority-record-390.png"), full_page=True
+    )
+    reporter_page.goto(f"{server}/ru{issue_path}")
+    reporter_page.screenshot(path=os.path.join(SCREENSHOT_DIR, "issue-reopened-390.png"), full_page=True)
 
 
 def test_a_script_in_an_issue_shows_as_text(new_context, server, world):

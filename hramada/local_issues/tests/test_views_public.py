@@ -125,6 +125,15 @@ def test_a_public_issue_s_page(client):
     assert "Sign in to back this issue" in body
 
 
+def test_the_reporter_and_the_date_read_as_one_phrase(client):
+    """The phrase reads "a resident of Bashni, 5 December 2026", not "Bashni , 5 December": the included template
+    _reporter.html ended with a newline, rendered as a space before the comma (seen in
+    e2e/test_local_issues.py's screenshot). Red with the newline back."""
+    issue = IssueFactory()
+    body = client.get(url("detail", issue.public_id)).content.decode()
+    assert f"a resident of {issue.settlement.name}, <time" in body
+
+
 def test_the_reporter_s_name_when_chosen(client):
     issue = IssueFactory(show_name=True)
     assert issue.reporter.display_name in client.get(url("detail", issue.public_id)).content.decode()
