@@ -211,6 +211,14 @@ def test_raise_back_forward_answer_dispute_reopen(new_context, server, world, tm
     link_url = re.search(r"https?://\S+/issues/answer/\S+/", message.body).group(0)
     assert link_url.startswith(f"{server}/be/issues/answer/")  # the platform's language, Belarusian
     assert "olga" not in message.body  # she did not let the authority see her name
+    # The reporter and the backers follow the issue: each hears of the forwarding, in their language.
+    for email, language in (
+        ("olga@example.org", "ru"),
+        ("anna@example.org", "be"),
+        ("hanna@example.org", "be"),
+    ):
+        (news,) = _mails_to(email)
+        assert f"{server}/{language}{issue_path}" in news.body, news.body
 
     # --- The authority opens the e-mailed link: GET (twice, as a mail scanner would) changes nothing.
     entries = TimelineEntry.objects.filter(issue=issue).count()
