@@ -86,8 +86,9 @@ def call(client, method, path, fmt="json", data=None, **headers):
 
 
 def error_of(client, method, path, fmt, data=None):
-    """(HTTP status, the error's code, its description) of a refusal, checking the error format."""
-    status, items, root = call(client, method, path, fmt, data)
+    """(HTTP status, the error's code, its description) of a refusal, checking the error format; the
+    client reads English (without it the platform's language, Belarusian, answers)."""
+    status, items, root = call(client, method, path, fmt, data, HTTP_ACCEPT_LANGUAGE="en")
     assert len(items) == 1, items
     if fmt == "xml":
         assert root.tag == "errors" and root[0].tag == "error"
