@@ -66,8 +66,7 @@ def _media_root(settings, tmp_path):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` are skipped before their fixtures run when the database is not
-    PostgreSQL: a transactional test with ``serialized_rollback`` would otherwise set up (and fail to
-    reload content types) on SQLite only to skip."""
+    PostgreSQL: a transactional test would otherwise set up (and flush every table) only to skip."""
     from django.conf import settings
 
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:

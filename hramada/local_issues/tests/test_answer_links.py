@@ -292,7 +292,7 @@ def _racing_setup(guard, monkeypatch):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrated categories
+@pytest.mark.django_db(transaction=True)
 @GUARD
 def test_simultaneous_answers_through_one_link_publish_one(guard, monkeypatch):
     """Six answers sent at once through one link: exactly one is published, the others are refused as
@@ -322,7 +322,7 @@ def test_simultaneous_answers_through_one_link_publish_one(guard, monkeypatch):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrated categories
+@pytest.mark.django_db(transaction=True)
 def test_the_link_row_is_locked_while_an_answer_is_written():
     """While an answer holds the link (paused inside ``answer``), another connection cannot lock it."""
     require_postgres()

@@ -313,7 +313,7 @@ def _clean_duplicate_backings():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @GUARD
 def test_two_simultaneous_backings_by_one_person_count_once(guard, monkeypatch):
     """Both requests pass the "already backs?" read (it pauses, as a busy server would); the unique
@@ -347,7 +347,7 @@ def test_two_simultaneous_backings_by_one_person_count_once(guard, monkeypatch):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @GUARD
 def test_ten_simultaneous_backers_are_all_counted(guard, monkeypatch):
     """Each backing adds one to ``Issue.backing_count`` in the database (``F() + 1``). Red with the
