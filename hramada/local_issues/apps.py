@@ -10,7 +10,10 @@ class LocalIssuesConfig(AppConfig):
     def ready(self):
         from hramada.core.registry import register_nav_link
 
-        from . import rules  # noqa: F401  (registers the named permissions)
+        from . import (
+            rules,  # noqa: F401  (registers the named permissions)
+            signals,  # noqa: F401  (the accountability figures' cache revision)
+        )
 
         register_nav_link(28, _("Local issues"), "local_issues:list")
 

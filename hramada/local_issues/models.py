@@ -385,3 +385,17 @@ class Open311Client(BaseModel):
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+
+class FiguresRevision(models.Model):
+    """One row whose number moves after every committed change to an issue or its timeline (see
+    signals.py): part of the cache key of the accountability figures, read from the database so that
+    every app server sees a change at once."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("accountability figures revision")
+
+    def __str__(self):
+        return str(self.number)
