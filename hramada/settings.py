@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "hramada.programmes",
     "hramada.initiatives",
     "hramada.local_issues",
+    "hramada.news",
+    "hramada.reports",
     "hramada.demo",
 ]
 

@@ -49,6 +49,8 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.programmes.urls")),
     path("", include("hramada.initiatives.urls")),
     path("", include("hramada.local_issues.urls")),
+    path("", include("hramada.news.urls")),
+    path("", include("hramada.reports.urls")),
     prefix_default_language=True,
 )
 
