@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # its sitemap.xml template (news/sitemaps.py)
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from hramada.core.views import public as core_public
+from hramada.news.sitemaps import SITEMAPS
 from hramada.people.views import mfa as mfa_views
 from hramada.people.views import public as people_public
 from hramada.programmes import urls_cohort as programmes_cohort_urls
@@ -23,6 +25,8 @@ urlpatterns = [
     # without a language prefix, as credentials name them.
     path("", include((programmes_cohort_urls.root_urlpatterns, "credentials"))),
     path("open311/v2/", include("hramada.local_issues.urls_open311")),
+    # Every public page in each language (news/sitemaps.py), at the address crawlers look for.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

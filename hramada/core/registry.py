@@ -49,3 +49,22 @@ def register_periodic_job(name: str, fn: Callable[[], int]) -> None:
     if any(existing == name for existing, _ in periodic_jobs):
         return
     periodic_jobs.append((name, fn))
+
+
+# Sections a higher app adds to the public page of a lower app's object (news on an event's page), keyed
+# by the model's label ("events.event"). ``fn(obj)`` returns {"title", "template", "items", "more_url"}
+# or None; pages draw them with ``{% load related %}{% related_sections obj %}``. Each ``fn`` shows only
+# what any visitor may see (published things), whoever looks at the page.
+related_sections: dict[str, list[Callable]] = {}
+
+
+def register_related_section(model_label: str, fn: Callable) -> None:
+    fns = related_sections.setdefault(model_label.lower(), [])
+    if fn not in fns:
+        fns.append(fn)
+
+
+def related_sections_for(obj) -> list[dict]:
+    if obj is None:
+        return []
+    return [section for fn in related_sections.get(obj._meta.label_lower, []) if (section := fn(obj))]
