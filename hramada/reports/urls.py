@@ -1,3 +1,37 @@
+from django.urls import path, register_converter
+
+from .views import manage, public
+
 app_name = "reports"
 
-urlpatterns = []
+
+class ExportFormat:
+    regex = "csv|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ExportFormat, "exportfmt")
+
+D = "manage/reports/donor-projects/<pid:pid>/"
+
+urlpatterns = [
+    path("reports/", public.indicators_page, name="indicators"),
+    path("reports/export.<exportfmt:fmt>", public.indicators_page, name="indicators_export"),
+    path("manage/organisations/<slug:slug>/reports/", manage.org_indicators, name="org_indicators"),
+    path(
+        "manage/organisations/<slug:slug>/reports/export.<exportfmt:fmt>",
+        manage.org_indicators,
+        name="org_indicators_export",
+    ),
+    path("manage/organisations/<slug:slug>/donor-projects/new/", manage.project_new, name="project_new"),
+    path(D, manage.project_detail, name="project"),
+    path(D + "export.<exportfmt:fmt>", manage.project_detail, name="project_export"),
+    path(D + "edit/", manage.project_edit, name="project_edit"),
+    path(D + "activities/", manage.activities, name="activities"),
+    path(D + "iati.xml", manage.project_iati, name="project_iati"),
+]

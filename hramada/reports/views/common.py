@@ -1,0 +1,23 @@
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+from .. import exports
+from ..charts import bar_chart
+
+
+def page_context(report) -> dict:
+    return {"report": report, "sections": [(t, bar_chart(t)) for t in report.tables]}
+
+
+def export_response(report, fmt: str, name: str) -> HttpResponse:
+    filename = slugify(f"{name}-{report.period.label}") or "report"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    response = HttpResponse(
+        exports.to_xlsx(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

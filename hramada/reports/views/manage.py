@@ -1,0 +1,182 @@
+"""Organisers' reports (under /manage/, so the middleware has required the session's second factor):
+an organisation's indicators, its donor projects, their activities and exports.
+
+An organisation's indicators need ``reports.view_org_reports`` (anyone with a role in it); a donor
+project's page and files ``reports.view_donor_project``; changing one ``reports.manage_donor_project``
+(owners and managers of the lead organisation). Services check the same rules again."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hramada.core.errors import DomainError
+from hramada.orgs.models import Organisation
+
+from .. import iati, indicators, selectors, services
+from ..forms import ActivitiesForm, DonorProjectForm, OrgReportForm, PeriodForm
+from ..indicators import Period, Scope
+from .common import export_response, page_context
+
+
+def _org_for(request, slug, perm="reports.view_org_reports") -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm(perm, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def _project_for(request, pid, perm="reports.view_donor_project"):
+    project = selectors.donor_project(pid)
+    if project is None:
+        raise Http404
+    if not request.user.has_perm(perm, project):
+        raise PermissionDenied
+    return project
+
+
+def _form_error(form, exc: DomainError):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+@require_GET
+def org_indicators(request, slug, fmt=None):
+    organisation = _org_for(request, slug)
+    projects = list(selectors.donor_projects_of(organisation))
+    form = OrgReportForm(
+        request.GET or {},
+        organisation=organisation,
+        programmes=selectors.programmes_of(organisation),
+        projects=projects,
+    )
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "projects": projects,
+        "can_add": request.user.has_perm("reports.add_donor_project", organisation),
+    }
+    if not form.is_valid():
+        return render(request, "reports/manage/org_indicators.html", context, status=400)
+    report = indicators.report(form.scope(), form.period())
+    if fmt:
+        return export_response(report, fmt, organisation.slug)
+    context["query"] = request.GET.urlencode()
+    return render(request, "reports/manage/org_indicators.html", context | page_context(report))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_new(request, slug):
+    organisation = _org_for(request, slug, "reports.add_donor_project")
+    form = DonorProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_donor_project(
+                actor=request.user,
+                organisation=organisation,
+                countries=form.cleaned_data["countries"],
+                **form.values(),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Donor project created. Now choose the activities it groups."))
+            return redirect("reports:activities", project.public_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reports/manage/project_form.html",
+        {"organisation": organisation, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pid):
+    project = _project_for(request, pid, "reports.manage_donor_project")
+    form = DonorProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        # ModelForm.is_valid() wrote the values onto ``project``: the service works on a fresh copy.
+        try:
+            services.update_donor_project(
+                actor=request.user,
+                project=selectors.donor_project(pid),
+                countries=form.cleaned_data["countries"],
+                **form.values(),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Donor project saved."))
+            return redirect("reports:project", pid)
+    status = 400 if request.method == "POST" else 200
+    context = {"organisation": project.organisation, "project": project, "form": form}
+    return render(request, "reports/manage/project_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activities(request, pid):
+    project = _project_for(request, pid, "reports.manage_donor_project")
+    eligible = services.eligible_activities(project.organisation)
+    initial = {
+        "events": project.events.all(),
+        "programmes": project.programmes.all(),
+        "initiatives": project.initiatives.all(),
+        "editions": project.editions.all(),
+    }
+    form = ActivitiesForm(request.POST or None, initial=initial, eligible=eligible)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_activities(actor=request.user, project=project, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Activities saved."))
+            return redirect("reports:project", pid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "reports/manage/activities.html", {"project": project, "form": form}, status=status
+    )
+
+
+@login_required
+@require_GET
+def project_detail(request, pid, fmt=None):
+    project = _project_for(request, pid)
+    form = PeriodForm(request.GET or {})
+    context = {
+        "project": project,
+        "organisation": project.organisation,
+        "form": form,
+        "can_manage": services.can_manage(request.user, project),
+    }
+    if not form.is_valid():
+        return render(request, "reports/manage/project.html", context, status=400)
+    period = form.period() if request.GET else Period(project.starts_on, project.ends_on)
+    report = indicators.report(Scope("donor_project", project), period)
+    if fmt:
+        return export_response(report, fmt, project.grant_reference or project.public_id)
+    context["query"] = request.GET.urlencode()
+    context["iati_ready"] = bool(project.iati_identifier and project.reporting_org_ref)
+    return render(request, "reports/manage/project.html", context | page_context(report))
+
+
+@login_required
+@require_GET
+def project_iati(request, pid):
+    project = _project_for(request, pid)
+    try:
+        body = iati.activity_xml(project)
+    except iati.NotPublishable as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("reports:project", args=[pid]))
+    response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="iati-{project.public_id}.xml"'
+    return response
