@@ -52,8 +52,9 @@ def register_periodic_job(name: str, fn: Callable[[], int]) -> None:
 
 
 # Sections a higher app adds to the public page of a lower app's object (news on an event's page), keyed
-# by the model's label ("events.event"). ``fn(obj)`` returns {"title", "template", "items", "more_url"}
-# or None; pages draw them with ``{% load related %}{% related_sections obj %}``. Each ``fn`` shows only
+# by the model's label ("events.event"). ``fn(obj)`` returns {"title", "template", "items", ...} (the
+# template draws any further keys, e.g. a "more" link, itself) or None; pages draw them with
+# ``{% load related %}{% related_sections obj %}``. Each ``fn`` shows only
 # what any visitor may see (published things), whoever looks at the page.
 related_sections: dict[str, list[Callable]] = {}
 

@@ -88,13 +88,3 @@ def feeds_for(kind):
     rss = type(f"NewsRss_{kind}", (NewsRss,), {"kind": kind})()
     atom = type(f"NewsAtom_{kind}", (NewsAtom,), {"kind": kind})()
     return rss, atom
-
-
-def alternate_links(kind: str = "all", slug: str = "") -> list[dict]:
-    """The <link rel="alternate"> of a page: its RSS and Atom feeds."""
-    args = [slug] if slug else []
-    prefix = "" if kind == "all" else f"{kind}_"
-    return [
-        {"type": "application/rss+xml", "url": reverse(f"news:{prefix}rss", args=args), "title": "RSS"},
-        {"type": "application/atom+xml", "url": reverse(f"news:{prefix}atom", args=args), "title": "Atom"},
-    ]

@@ -192,7 +192,10 @@ def _section(field, obj, more_url=""):
 
 
 def community_section(community):
-    return _section("communities", community, reverse("news:list") + f"?community={community.slug}")
+    section = _section("communities", community, reverse("news:list") + f"?community={community.slug}")
+    if section:
+        section["feeds"] = alternate_links("community", community.slug)
+    return section
 
 
 def organisation_section(organisation):
@@ -204,7 +207,15 @@ def organisation_section(organisation):
         "template": "news/public/_section.html",
         "items": items,
         "more_url": reverse("news:list") + f"?organisation={organisation.slug}",
+        "feeds": alternate_links("organisation", organisation.slug),
     }
+
+
+def alternate_links(kind: str, slug: str) -> list[dict]:
+    return [
+        {"title": "RSS", "url": reverse(f"news:{kind}_rss", args=[slug])},
+        {"title": "Atom", "url": reverse(f"news:{kind}_atom", args=[slug])},
+    ]
 
 
 def section_for(field):
@@ -217,7 +228,7 @@ def home_section(request):
         return None
     return {
         "title": _("News"),
-        "template": "news/public/_section.html",
+        "template": "news/public/_cards.html",
         "items": items,
         "more_url": reverse("news:list"),
         "empty": "",

@@ -241,6 +241,7 @@ class DemoTests(TestCase):
 
     def test_loading_again_adds_nothing(self):
         from hramada.local_issues.models import Issue
+        from hramada.news.models import Post
         from hramada.reviews.models import Assignment
 
         def counts():
@@ -252,8 +253,23 @@ class DemoTests(TestCase):
                 Application.objects.count(),
                 Initiative.objects.count(),
                 Issue.objects.count(),
+                Post.objects.count(),
             )
 
         before = counts()
         call_command("load_demo", stdout=io.StringIO())
         assert counts() == before
+
+    def test_news_from_the_seed_linked_to_the_forum_and_villages(self):
+        from hramada.news.models import Post
+
+        forum = Post.objects.get(title_en__startswith="March Meetings")
+        assert forum.languages == ["be", "ru", "en"] and forum.status == "published"
+        assert forum.events.filter(slug="march-meetings-2017").exists()
+        assert Post.objects.filter(
+            communities__settlement__name_en="Bashni", published_at__isnull=False
+        ).exists()
+        assert Post.objects.filter(editions__contest__slug="social-weekend").exists()
+        assert Post.objects.filter(published_at__isnull=True, publish_at__isnull=False).count() == 1
+        page = self.client.get("/ru/events/march-meetings-2017/").content.decode()
+        assert "Мартовские встречи: 220 участников" in page  # the forum page's news section, in Russian

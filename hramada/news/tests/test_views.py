@@ -197,3 +197,35 @@ def test_linked_pages_show_published_news_only(client, org):
     assert "In the village" in community_page
     org_page = client.get(reverse("orgs:detail", args=[org.slug])).content.decode()
     assert "About the forum" in org_page and "Draft about" not in org_page
+
+
+def _edition_page(edition):
+    return reverse("contests:edition", args=[edition.contest.slug, edition.public_id])
+
+
+PAGES = {
+    "editions": (EditionFactory, _edition_page),
+    "programmes": (
+        "hramada.programmes.tests.factories.ProgrammeFactory",
+        lambda p: reverse("programmes:programme", args=[p.slug]),
+    ),
+    "initiatives": (
+        "hramada.initiatives.tests.factories.InitiativeFactory",
+        lambda i: reverse("initiatives:detail", args=[i.slug]),
+    ),
+    "issues": (IssueFactory, lambda i: reverse("local_issues:detail", args=[i.public_id])),
+}
+
+
+@pytest.mark.parametrize("field", list(PAGES))
+def test_each_linked_objects_page_shows_its_published_news(client, org, field):
+    """Through core.registry.register_related_section: red with the hook's tag removed from the page."""
+    from django.utils.module_loading import import_string
+
+    factory, url = PAGES[field]
+    factory = import_string(factory) if isinstance(factory, str) else factory
+    obj = factory()
+    getattr(PostFactory(organisation=org, title_en="Shown news"), field).add(obj)
+    getattr(PostFactory(organisation=org, title_en="Draft news", published_at=None), field).add(obj)
+    page = client.get(url(obj)).content.decode()
+    assert "Shown news" in page and "Draft news" not in page

@@ -12,6 +12,7 @@ from hramada.demo import awards as demo_awards
 from hramada.demo import contests as demo_contests
 from hramada.demo import events as demo_events
 from hramada.demo import issues as demo_issues
+from hramada.demo import news as demo_news
 from hramada.demo import programmes as demo_programmes
 from hramada.demo.names import FIRST, LAST_F, LAST_M
 from hramada.initiatives import demo as demo_initiatives
@@ -230,6 +231,7 @@ class Command(BaseCommand):
                 ).order_by("id"),
             )
             demo_issues.load(admin_user=people["Platform Admin"].user, orgs=orgs)
+            demo_news.load(admin_user=people["Platform Admin"].user, orgs=orgs)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, name, staff, org in LOGINS:
             what = (
