@@ -14,6 +14,7 @@ from hramada.demo import events as demo_events
 from hramada.demo import issues as demo_issues
 from hramada.demo import news as demo_news
 from hramada.demo import programmes as demo_programmes
+from hramada.demo import reports as demo_reports
 from hramada.demo.names import FIRST, LAST_F, LAST_M
 from hramada.initiatives import demo as demo_initiatives
 from hramada.orgs import services as org_services
@@ -232,6 +233,7 @@ class Command(BaseCommand):
             )
             demo_issues.load(admin_user=people["Platform Admin"].user, orgs=orgs)
             demo_news.load(admin_user=people["Platform Admin"].user, orgs=orgs)
+            demo_reports.load(admin_user=people["Platform Admin"].user, orgs=orgs)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, name, staff, org in LOGINS:
             what = (
