@@ -44,7 +44,7 @@ def _links_fields():
         "initiatives": field(
             _("Local initiatives"), Initiative.objects.filter(published_at__isnull=False).order_by("title")
         ),
-        "issues": field(_("Local issues"), public_issues().order_by("-published_at")[:500]),
+        "issues": field(_("Local issues"), public_issues().order_by("-published_at")),
     }
 
 

@@ -229,3 +229,31 @@ def test_each_linked_objects_page_shows_its_published_news(client, org, field):
     getattr(PostFactory(organisation=org, title_en="Draft news", published_at=None), field).add(obj)
     page = client.get(url(obj)).content.decode()
     assert "Shown news" in page and "Draft news" not in page
+
+
+def test_links_are_chosen_by_public_id_and_hidden_ones_drop_off_the_post(client, org):
+    login_staff(client, member_of(org, Role.MANAGER))
+    event, issue = EventFactory(), IssueFactory()
+    response = client.post(
+        reverse("news:new", args=[org.slug]),
+        {"title_en": "About both", "events": [event.public_id], "issues": [issue.public_id]},
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert list(post.issues.all()) == [issue] and list(post.events.all()) == [event]
+    draft_event = EventFactory(status="draft")
+    bad = client.post(
+        reverse("news:new", args=[org.slug]), {"title_en": "x", "events": [draft_event.public_id]}
+    )
+    assert bad.status_code == 400  # only public things can be linked
+    services.publish_post(actor=_staff_with_2fa(), post=post)
+    issue.hidden_at = timezone.now()
+    issue.save(update_fields=["hidden_at"])
+    page = client.get(reverse("news:detail", args=[post.public_id])).content.decode()
+    assert event.title in page and issue.title not in page
+
+
+def _staff_with_2fa():
+    user = UserFactory(is_staff=True)
+    user.two_factor_passed = True
+    return user
