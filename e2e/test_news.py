@@ -50,7 +50,7 @@ def test_a_post_in_three_languages_reaches_the_forum_and_community_pages(new_con
     visitor.goto(f"{server}/ru/events/march-meetings/")
     expect(visitor.locator("body")).to_contain_text("Мартовские встречи: 220 участников")
     visitor.goto(f"{server}/be/communities/bashni/")
-    link = visitor.get_by_role("link", name="Сакавіцкія сустрэчы: 220 удзельнікаў")
+    link = visitor.get_by_role("link", name="Сакавіцкія сустрэчы: 220 удзельнікаў", exact=True)
     expect(link).to_be_visible()
     link.click()
     expect(visitor.locator("h1")).to_have_text("Сакавіцкія сустрэчы: 220 удзельнікаў")
