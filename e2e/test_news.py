@@ -45,6 +45,10 @@ def test_a_post_in_three_languages_reaches_the_forum_and_community_pages(new_con
     expect(page.locator(".messages")).to_contain_text("draft is saved")
     page.get_by_role("button", name="Publish now").click()
     expect(page.locator(".messages")).to_contain_text("published")
+    page.get_by_role("link", name="Revisions").click()
+    expect(page.locator("details")).to_have_count(1)
+    page.get_by_role("link", name="All posts").click()
+    expect(page.locator("table")).to_contain_text("published")
 
     visitor = new_context(**PHONE).new_page()
     visitor.goto(f"{server}/ru/events/march-meetings/")
@@ -55,5 +59,7 @@ def test_a_post_in_three_languages_reaches_the_forum_and_community_pages(new_con
     link.click()
     expect(visitor.locator("h1")).to_have_text("Сакавіцкія сустрэчы: 220 удзельнікаў")
     expect(visitor.locator("meta[property='og:type']")).to_have_attribute("content", "article")
+    visitor.goto(f"{server}/ru/news/")
+    expect(visitor.get_by_role("link", name="Мартовские встречи: 220 участников", exact=True)).to_be_visible()
     # Nothing wider than the phone's screen.
     assert visitor.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
