@@ -410,39 +410,43 @@ def _reach(scope: Scope, period: Period) -> list[Table]:
     if cte is None:
         totals, by_kind, by_country, by_region, by_person = (0, 0, 0, 0), [], [], [], []
     else:
-        totals = _rows(
-            cte,
-            params,
-            "SELECT COUNT(DISTINCT person_id), COUNT(*), COUNT(DISTINCT settlement_id), "
-            "COUNT(DISTINCT community_id) FROM p",
-        )[0]
-        by_kind = _rows(cte, params, "SELECT kind, COUNT(DISTINCT person_id), COUNT(*) FROM p GROUP BY kind")
-        by_country = _rows(
-            cte,
-            params,
-            "SELECT country_id, COUNT(DISTINCT person_id), COUNT(*), COUNT(DISTINCT settlement_id) "
-            "FROM p GROUP BY country_id",
-        )
-        by_region = _rows(
-            cte,
-            params,
-            "SELECT region_id, COUNT(DISTINCT person_id), COUNT(*), COUNT(DISTINCT settlement_id) "
-            "FROM p GROUP BY region_id",
-        )
+        # One statement: PostgreSQL materialises a CTE read more than once, so the participations are
+        # gathered once per page, then every breakdown is an aggregate over them.
         person = connection.ops.quote_name(Person._meta.db_table)
         pk = connection.ops.quote_name(Person._meta.pk.column)
 
         def col(name):
             return "pp." + connection.ops.quote_name(Person._meta.get_field(name).column)
 
-        by_person = _rows(
+        rows = _rows(
             cte,
             params,
-            f"SELECT g, d, COUNT(*) FROM (SELECT DISTINCT p.person_id, "  # noqa: S608 - names from the model
+            "SELECT 'all', '', COUNT(DISTINCT person_id), COUNT(*), COUNT(DISTINCT settlement_id), "  # noqa: S608
+            "COUNT(DISTINCT community_id) FROM p "
+            "UNION ALL SELECT 'kind', kind, COUNT(DISTINCT person_id), COUNT(*), 0, 0 FROM p GROUP BY kind "
+            "UNION ALL SELECT 'country', CAST(country_id AS TEXT), COUNT(DISTINCT person_id), COUNT(*), "
+            "COUNT(DISTINCT settlement_id), 0 FROM p GROUP BY country_id "
+            "UNION ALL SELECT 'region', CAST(region_id AS TEXT), COUNT(DISTINCT person_id), COUNT(*), "
+            "COUNT(DISTINCT settlement_id), 0 FROM p GROUP BY region_id "
+            f"UNION ALL SELECT 'person', g || '|' || d, COUNT(*), 0, 0, 0 FROM (SELECT DISTINCT p.person_id, "
             f"CASE WHEN {col('gender_consent_at')} IS NOT NULL THEN {col('gender')} ELSE '' END AS g, "
             f"CASE WHEN {col('disability_consent_at')} IS NOT NULL THEN {col('disability')} ELSE '' END AS d "
             f"FROM p JOIN {person} pp ON pp.{pk} = p.person_id) t GROUP BY g, d",
         )
+        totals, by_kind, by_country, by_region, by_person = (0, 0, 0, 0), [], [], [], []
+        for part, key, a, b, c, d in rows:
+            place = int(key) if part in ("country", "region") and key not in (None, "") else None
+            if part == "all":
+                totals = (a, b, c, d)
+            elif part == "kind":
+                by_kind.append((key, a, b))
+            elif part == "country":
+                by_country.append((place, a, b, c))
+            elif part == "region":
+                by_region.append((place, a, b, c))
+            else:
+                g, _bar, dis = key.partition("|")
+                by_person.append((g, dis, a))
     people, participations, settlements, communities = totals
 
     genders = {Gender.WOMAN: 0, Gender.MAN: 0, Gender.OTHER: 0, "": 0}
