@@ -15,6 +15,7 @@ from django.utils import timezone
 from hramada.demo.awards import demo_users
 from hramada.demo.names import FIRST, LAST_F, LAST_M
 from hramada.local_issues import authorities, services
+from hramada.local_issues.categories import create_defaults as create_default_categories
 from hramada.local_issues.models import Category, Issue
 from hramada.orgs import services as org_services
 from hramada.orgs.models import Organisation
@@ -217,6 +218,7 @@ def load(*, admin_user, orgs: dict) -> None:
     if Issue.objects.exists():
         return
     admin_user.two_factor_passed = True
+    create_default_categories(Category)  # gone if the database was emptied without migrating (e2e)
     rng = random.Random(2017)
     mstislavl = orgs["mstislavl-executive-committee"]
     if not mstislavl.contact_email:  # a demo database loaded before the committee had an address
