@@ -73,7 +73,7 @@ class PostForm(forms.Form):
                 required=False,
                 max_length=600,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                help_text=_("A few sentences shown in lists, before \u201cread more\u201d."),
+                help_text=_("A few sentences shown in lists, before “read more”."),
             )
             self.fields[f"body_{lang}"] = forms.CharField(
                 label=_("Text"),

@@ -494,7 +494,7 @@ def _reach(scope: Scope, period: Period) -> list[Table]:
         "by_activity",
         str(_("By kind of activity")),
         str(_("A person who took part in several kinds of activity is counted in each.")),
-        [str(_("Activity")), str(_("People")), str(_("Participations"))],
+        [str(pgettext_lazy("kind of activity", "Activity")), str(_("People")), str(_("Participations"))],
         [[str(KINDS[k]), k_people[i], k_parts[i]] for i, k in enumerate(k_keys)],
         chart_column=1,
     )
