@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "hramada.local_issues",
     "hramada.news",
     "hramada.reports",
+    "hramada.search",
+    "hramada.imports",
+    "hramada.api",
     "hramada.demo",
 ]
 

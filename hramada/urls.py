@@ -55,6 +55,8 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.local_issues.urls")),
     path("", include("hramada.news.urls")),
     path("", include("hramada.reports.urls")),
+    path("", include("hramada.search.urls")),
+    path("", include("hramada.imports.urls")),
     prefix_default_language=True,
 )
 
