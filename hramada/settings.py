@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hramada.search",
     "hramada.imports",
     "hramada.api",
+    "hramada.webhooks",
     "hramada.demo",
 ]
 

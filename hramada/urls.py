@@ -57,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.reports.urls")),
     path("", include("hramada.search.urls")),
     path("", include("hramada.imports.urls")),
+    path("", include("hramada.webhooks.urls")),
     prefix_default_language=True,
 )
 
