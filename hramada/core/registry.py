@@ -69,3 +69,20 @@ def related_sections_for(obj) -> list[dict]:
     if obj is None:
         return []
     return [section for fn in related_sections.get(obj._meta.label_lower, []) if (section := fn(obj))]
+
+
+# Hooks that move an app's rows from one Person to another when two records of the same human are merged
+# (``people.services.merge_people``): (name, fn(keep, remove) -> {label: count}, covers). ``covers`` names
+# the relations the hook moves ("events.Registration.person"), so a test can check that every foreign key
+# to Person is covered by a hook.
+person_merges: list[tuple[str, Callable, tuple[str, ...]]] = []
+
+
+def register_person_merge(name: str, fn: Callable, covers: tuple[str, ...] = ()) -> None:
+    if any(existing == name for existing, _f, _c in person_merges):
+        return
+    person_merges.append((name, fn, tuple(covers)))
+
+
+def person_merge_hooks() -> list[tuple[str, Callable, tuple[str, ...]]]:
+    return list(person_merges)
