@@ -1,5 +1,5 @@
-"""Markdown to safe HTML: markdown-it-py renders (raw HTML in the source is not passed through), then nh3
-keeps only the tags, attributes and link schemes below, whatever the renderer produced."""
+"""Markdown to safe HTML (news posts, community stories): markdown-it-py renders (raw HTML in the source is not
+passed through), then nh3 keeps only the tags, attributes and link schemes below, whatever the renderer produced."""
 
 import nh3
 from django.utils.safestring import mark_safe
@@ -17,8 +17,8 @@ SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(text: str) -> str:
-    """Safe HTML for a post's body: no scripts, event handlers, styles, frames, or javascript:/data: links.
-    Headings start at h2 (the page's h1 is the title)."""
+    """Safe HTML for a post's body or a community's story: no scripts, event handlers, styles, frames, or
+    javascript:/data: links. Headings start at h2 (the page's h1 is the title)."""
     html = _md.render(text or "")
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     cleaned = nh3.clean(

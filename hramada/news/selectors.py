@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .markup import render_markdown
+from hramada.core.markup import render_markdown
+
 from .models import LANGS, Post, Revision, Tag
 
 LANGUAGE_NAMES = {"be": "Беларуская", "ru": "Русский", "en": "English"}
