@@ -86,3 +86,31 @@ def register_person_merge(name: str, fn: Callable, covers: tuple[str, ...] = ())
 
 def person_merge_hooks() -> list[tuple[str, Callable, tuple[str, ...]]]:
     return list(person_merges)
+
+
+# Events for systems outside the platform (the webhooks app sends them to organisers' endpoints). A lower
+# app's service calls ``emit`` inside its transaction; the subscribers are called once it commits, never
+# for a change rolled back, and a failing subscriber is logged without undoing the change (robust).
+# ``data`` holds public ids and facts only (docs/webhooks.md lists what each event sends).
+event_subscribers: list[Callable] = []  # fn(event_type, organisation_id, data, occurred_at)
+
+
+def register_event_subscriber(fn: Callable) -> None:
+    if fn not in event_subscribers:
+        event_subscribers.append(fn)
+
+
+def emit(event_type: str, organisation_id: int | None, data: dict) -> None:
+    """Announce ``event_type`` (``registration.created``...) in an organisation, after the commit."""
+    if organisation_id is None or not event_subscribers:
+        return
+    from django.db import transaction
+    from django.utils import timezone
+
+    occurred_at = timezone.now()
+
+    def notify():
+        for fn in event_subscribers:
+            fn(event_type, organisation_id, data, occurred_at)
+
+    transaction.on_commit(notify, robust=True)
