@@ -7,7 +7,7 @@ from hramada.orgs.models import Organisation
 from hramada.places.models import Community, Country, Region
 
 from .indicators import Period
-from .models import DonorProject
+from .models import REPORT_LANGUAGES, DonorProject
 
 LANGS = ("be", "ru", "en")
 
@@ -179,3 +179,18 @@ class ActivitiesForm(forms.Form):
             self.fields[name].queryset = qs.distinct()
         self.fields["events"].queryset = self.fields["events"].queryset.order_by("-starts_at")
         self.fields["editions"].queryset = self.fields["editions"].queryset.select_related("contest")
+
+
+class PdfRequestForm(PeriodForm):
+    """The donor report as a PDF: the language, and the period shown on the page (empty: the
+    project's whole duration)."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the report"),
+        choices=REPORT_LANGUAGES,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("year", "start", "end"):
+            self.fields[name].widget = forms.HiddenInput()

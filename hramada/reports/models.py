@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from hramada.core.models import BaseModel
+from hramada.core.storage import RandomName, private_storage
 
 # IATI identifiers: an organisation identifier (e.g. "XM-DAC-41114", "BY-UNP-123456789") and an activity
 # identifier that starts with it. Letters, digits and - . / _ only (no spaces).
@@ -81,3 +82,45 @@ class DonorProject(BaseModel):
 
     def __str__(self):
         return self.title
+
+
+REPORT_LANGUAGES = [("be", "Беларуская"), ("ru", "Русский"), ("en", "English")]
+
+
+class DonorReportPdf(BaseModel):
+    """One request for a donor project's report as a PDF, built by a background task
+    (``reports.tasks.build_donor_report_pdf``) that moves ``progress`` as it goes. The file is kept in
+    the private storage and served only to the project's people."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("being built")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    project = models.ForeignKey(DonorProject, on_delete=models.CASCADE, related_name="pdf_reports")
+    requested_by = models.ForeignKey(
+        "people.User", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    language = models.CharField(_("language"), max_length=8, choices=REPORT_LANGUAGES)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(blank=True, storage=private_storage, upload_to=RandomName("donor-reports"))
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="donor_report_pdf_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="donor_report_pdf_dates_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} ({self.language}, {self.starts_on} – {self.ends_on})"

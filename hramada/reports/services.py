@@ -12,7 +12,8 @@ from hramada.initiatives.models import Initiative
 from hramada.orgs.models import Organisation
 from hramada.programmes.models import Programme
 
-from .models import DonorProject
+from . import tasks
+from .models import DonorProject, DonorReportPdf
 
 LANGS = ("be", "ru", "en")
 TRANSLATED = ("title", "description")
@@ -186,3 +187,44 @@ def set_activities(*, actor, project: DonorProject, events=(), programmes=(), in
         data=data,
     )
     return project
+
+
+def request_pdf(*, actor, project: DonorProject, language: str, period) -> DonorReportPdf:
+    """Ask for the project's report as a PDF in ``language`` for ``period`` (the project's dates where
+    open): built by a background task. The same request still waiting or being built is returned
+    instead of a second one."""
+    if not actor.has_perm("reports.view_donor_project", project):
+        raise DomainError(_("Only the lead organisation's people can have its donor reports."))
+    if language not in LANGS:
+        raise DomainError(_("Choose Belarusian, Russian or English."), field="language")
+    starts_on = period.start or project.starts_on
+    ends_on = period.end or project.ends_on
+    if ends_on < starts_on:
+        raise DomainError(_("The period cannot end before it starts."), field="end")
+    with transaction.atomic():
+        pending = (
+            DonorReportPdf.objects.select_for_update()
+            .filter(
+                project=project,
+                requested_by=actor,
+                language=language,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                status__in=(DonorReportPdf.Status.QUEUED, DonorReportPdf.Status.RUNNING),
+            )
+            .first()
+        )
+        if pending:
+            return pending
+        document = DonorReportPdf.objects.create(
+            project=project, requested_by=actor, language=language, starts_on=starts_on, ends_on=ends_on
+        )
+        audit.record(
+            actor=actor,
+            action="reports.donor_project.pdf_requested",
+            target=project,
+            scope=_scope(project),
+            data={"language": language, "starts_on": str(starts_on), "ends_on": str(ends_on)},
+        )
+        transaction.on_commit(lambda: tasks.build_donor_report_pdf.enqueue(document.pk))
+    return document

@@ -34,4 +34,7 @@ urlpatterns = [
     path(D + "edit/", manage.project_edit, name="project_edit"),
     path(D + "activities/", manage.activities, name="activities"),
     path(D + "iati.xml", manage.project_iati, name="project_iati"),
+    path(D + "pdf/", manage.pdf_request, name="pdf_request"),
+    path(D + "pdf/<pid:doc>/", manage.pdf_status, name="pdf_status"),
+    path(D + "pdf/<pid:doc>/download", manage.pdf_download, name="pdf_download"),
 ]

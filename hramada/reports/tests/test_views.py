@@ -13,31 +13,13 @@ from openpyxl import load_workbook
 from hramada.core.tests.helpers import login_staff
 from hramada.orgs.models import Role
 from hramada.orgs.tests.factories import OrganisationFactory, member_of
-from hramada.people.tests.factories import PersonFactory, UserFactory
-from hramada.places.tests.factories import CountryFactory, RegionFactory, SettlementFactory
+from hramada.people.tests.factories import UserFactory
+from hramada.places.tests.factories import CountryFactory, RegionFactory
 from hramada.reports.models import DonorProject
 
-from .factories import WOMAN, DonorFactory, DonorProjectFactory, attended, consented
+from .factories import DonorFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def project():
-    project = DonorProjectFactory(
-        reporting_org_ref="BY-1", iati_identifier="BY-1-P", description_en="A grant."
-    )
-    place = SettlementFactory(region=RegionFactory(country=CountryFactory()))
-    event = attended(
-        consented(PersonFactory(home_settlement=place), WOMAN),
-        organisation=project.organisation,
-        settlement=place,
-    )
-    for _ in range(6):
-        attended(consented(PersonFactory(home_settlement=place), WOMAN), event)
-    attended(PersonFactory(home_settlement=place), event)
-    project.events.add(event)
-    return project
 
 
 def client_for(client, who, organisation):

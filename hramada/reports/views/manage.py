@@ -8,18 +8,21 @@ project's page and files ``reports.view_donor_project``; changing one ``reports.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hramada.core.errors import DomainError
+from hramada.core.storage import safe_filename, send_stored
 from hramada.orgs.models import Organisation
 
 from .. import iati, indicators, selectors, services
-from ..forms import ActivitiesForm, DonorProjectForm, OrgReportForm, PeriodForm
+from ..forms import ActivitiesForm, DonorProjectForm, OrgReportForm, PdfRequestForm, PeriodForm
 from ..indicators import Period, Scope
+from ..models import DonorReportPdf
 from .common import export_response, page_context
 
 
@@ -164,6 +167,7 @@ def project_detail(request, pid, fmt=None):
     if fmt:
         return export_response(report, fmt, project.grant_reference or project.public_id)
     context["query"] = request.GET.urlencode()
+    context["pdf_form"] = PdfRequestForm(initial=form.cleaned_data | {"language": get_language()})
     context["iati_ready"] = bool(project.iati_identifier and project.reporting_org_ref)
     return render(request, "reports/manage/project.html", context | page_context(report))
 
@@ -179,4 +183,57 @@ def project_iati(request, pid):
         return redirect(reverse("reports:project", args=[pid]))
     response = HttpResponse(body, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="iati-{project.public_id}.xml"'
+    return response
+
+
+@login_required
+@require_POST
+def pdf_request(request, pid):
+    """Ask for the donor report as a PDF; the next page shows the background task's progress."""
+    project = _project_for(request, pid)
+    form = PdfRequestForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return HttpResponseBadRequest(_("The report could not be asked for: %(errors)s") % {"errors": errors})
+    period = form.period() if any(form.cleaned_data.get(k) for k in ("year", "start", "end")) else Period()
+    try:
+        document = services.request_pdf(
+            actor=request.user, project=project, language=form.cleaned_data["language"], period=period
+        )
+    except DomainError as exc:
+        return HttpResponseBadRequest(exc.message)
+    return redirect("reports:pdf_status", pid, document.public_id)
+
+
+def _document_for(request, pid, doc):
+    project = _project_for(request, pid)
+    return project, get_object_or_404(DonorReportPdf, project=project, public_id=doc)
+
+
+@login_required
+@require_GET
+def pdf_status(request, pid, doc):
+    """The PDF's progress (the htmx fragment polls itself until it is ready or failed)."""
+    project, document = _document_for(request, pid, doc)
+    context = {"project": project, "organisation": project.organisation, "document": document}
+    if request.htmx:
+        return render(request, "reports/manage/_pdf_status.html", context)
+    return render(request, "reports/manage/pdf_status.html", context)
+
+
+@login_required
+@require_GET
+def pdf_download(request, pid, doc):
+    project, document = _document_for(request, pid, doc)
+    if document.status != DonorReportPdf.Status.DONE or not document.file:
+        raise Http404
+    name = f"{project.grant_reference or project.title}-{document.starts_on}-{document.ends_on}-{document.language}"
+    response = send_stored(
+        document.file.name,
+        content_type="application/pdf",
+        filename=safe_filename(name, "pdf"),
+        as_attachment=True,
+    )
+    if response is None:
+        raise Http404
     return response
