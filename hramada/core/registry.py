@@ -114,3 +114,16 @@ def emit(event_type: str, organisation_id: int | None, data: dict) -> None:
             fn(event_type, organisation_id, data, occurred_at)
 
     transaction.on_commit(notify, robust=True)
+
+
+# A community's timeline (places' community page): what was done there, from the records. Each higher app
+# registers ``fn(community)`` returning a list of entries, dicts with "date" (a date or datetime), "kind"
+# (a short translated label: "Event", "Local issue"), "title", "url" (or "") and optionally "detail" (a
+# line of text, e.g. "12 people from here took part"; counts only, never private people's names). Each
+# ``fn`` returns only what any visitor may see (published, not hidden), whoever looks at the page.
+community_timeline: list[Callable] = []
+
+
+def register_community_timeline(fn: Callable) -> None:
+    if fn not in community_timeline:
+        community_timeline.append(fn)
