@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from hramada.contests.models import Category, Project
 from hramada.contests.services import require_manager
-from hramada.core import audit
+from hramada.core import audit, registry
 from hramada.core.errors import DomainError
 from hramada.core.tasks import enqueue_on_commit
 from hramada.core.translated import LANGS, set_translated
@@ -604,4 +604,14 @@ def publish_results(*, actor, edition, now=None) -> Publication:
     )
     for award in awards:
         enqueue_on_commit(tasks.send_winner_email, award.pk)
+    registry.emit(
+        "results.published",
+        edition.contest.organisation_id,
+        {
+            "edition": edition.public_id,
+            "published_at": publication.published_at.isoformat(),
+            "awards": len(awards),
+            "rule_fingerprint": rule.fingerprint if rule else "",
+        },
+    )
     return publication

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hramada.core import audit, pdf
+from hramada.core import audit, pdf, registry
 from hramada.core.errors import DomainError
 from hramada.core.images import validate_image
 from hramada.core.tasks import enqueue_on_commit
@@ -227,6 +227,16 @@ def submit_project(*, user, project: Project, now=None) -> Project:
     project.save(update_fields=["status", "submitted_at", "updated_at"])
     _audit_project(user, project, "submitted")
     enqueue_on_commit(send_project_email, project.pk, "received")
+    registry.emit(
+        "submission.received",
+        project.edition.contest.organisation_id,
+        {
+            "project": project.public_id,
+            "edition": project.edition.public_id,
+            "category": project.category.public_id,
+            "submitted_at": now.isoformat(),
+        },
+    )
     return project
 
 

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hramada.core import audit
+from hramada.core import audit, registry
 from hramada.core.errors import DomainError, violated_constraint
 from hramada.core.tasks import enqueue_on_commit
 from hramada.orgs.models import Organisation
@@ -100,9 +100,24 @@ def register(
                     data={"status": status, "staff_entry": True},
                 )
             enqueue_on_commit(tasks.send_registration_email, registration.pk)
+            registry.emit(
+                "registration.created",
+                event.organisation_id,
+                _webhook_data(registration, event, staff_entry=staff_entry),
+            )
     except IntegrityError as exc:
         raise _registration_refused(exc, person) from None
     return registration
+
+
+def _webhook_data(registration: Registration, event: Event, **facts) -> dict:
+    """What an organiser's webhook learns of a registration: public ids and its status, no names."""
+    return {
+        "registration": registration.public_id,
+        "event": {"id": event.public_id, "slug": event.slug},
+        "status": str(registration.status),
+        **facts,
+    }
 
 
 def _registration_refused(error, person) -> DomainError:
@@ -179,6 +194,11 @@ def cancel(*, actor, registration: Registration) -> Registration:
         target=registration,
         scope=event.organisation,
         data={"by_participant": is_own},
+    )
+    registry.emit(
+        "registration.cancelled",
+        event.organisation_id,
+        _webhook_data(registration, event, by_participant=is_own),
     )
     if held:
         _free_place(Event, event.pk)

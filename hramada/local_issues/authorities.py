@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hramada.core import audit
+from hramada.core import audit, registry
 from hramada.core.errors import DomainError
 from hramada.core.hashing import keyed_hash
 from hramada.core.images import validate_image
@@ -688,6 +688,11 @@ def answer(
             "suggested_authority": suggested_authority.pk if suggested_authority else None,
             "previous_checks": previous_checks,
         },
+    )
+    registry.emit(
+        "issue.answered",
+        authority.pk,
+        {"issue": issue.public_id, "answer": kind, "entry": entry.public_id, "status": str(issue.status)},
     )
     return entry
 
