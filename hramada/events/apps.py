@@ -29,3 +29,12 @@ class EventsConfig(AppConfig):
         from hramada.orgs.registry import register_menu_link
 
         register_menu_link(20, _("Events"), "events:org_events", perm="events.add_event")
+        # Merging two people (people.services.merge_people) moves this app's rows too.
+        from hramada.core.registry import register_person_merge
+
+        from . import merge
+
+        register_person_merge("events", merge.merge_person, merge.COVERS)
+        from hramada.orgs.registry import register_organisation_people
+
+        register_organisation_people(merge.organisation_people)

@@ -39,3 +39,12 @@ class InitiativesConfig(AppConfig):
         # Organiser roles are deleted on erasure; shift sign-ups and hours stay with the pseudonymised
         # person, so the initiative's totals of volunteers and hours stay right (docs/initiatives.md).
         personal_data.register("initiatives", export=services.export_person, erase=services.erase_person)
+        # Merging two people (people.services.merge_people) moves this app's rows too.
+        from hramada.core.registry import register_person_merge
+
+        from . import merge
+
+        register_person_merge("initiatives", merge.merge_person, merge.COVERS)
+        from hramada.orgs.registry import register_organisation_people
+
+        register_organisation_people(merge.organisation_people)

@@ -49,3 +49,9 @@ class LocalIssuesConfig(AppConfig):
         # A resident's "fixed / not fixed" answers are exported here too; the "local_issues" section's
         # erasure deletes them (the outcome on the timeline, computed from them, stays).
         personal_data.register("local_issues_resolution_checks", export=authorities.export_person)
+        # Merging two people (people.services.merge_people) moves this app's rows too.
+        from hramada.core.registry import register_person_merge
+
+        from . import merge
+
+        register_person_merge("local_issues", merge.merge_person, merge.COVERS)

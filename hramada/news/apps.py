@@ -34,3 +34,9 @@ class NewsConfig(AppConfig):
         register_periodic_job("news.publish_due", services.publish_due)
         # Authors are named on posts: exported; on erasure no longer named (the posts stay).
         personal_data.register("news", export=services.export_person, erase=services.erase_person)
+        # Merging two people (people.services.merge_people) moves this app's rows too.
+        from hramada.core.registry import register_person_merge
+
+        from . import merge
+
+        register_person_merge("news", merge.merge_person, merge.COVERS)

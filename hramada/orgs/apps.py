@@ -33,3 +33,12 @@ class OrgsConfig(AppConfig):
             "core:manage",
             selectors.manages_anything,
         )
+        # Merging two people (people.services.merge_people) moves this app's rows too.
+        from hramada.core.registry import register_person_merge
+
+        from . import merge
+
+        register_person_merge("orgs", merge.merge_person, merge.COVERS)
+        from hramada.orgs.registry import register_organisation_people
+
+        register_organisation_people(merge.organisation_people)

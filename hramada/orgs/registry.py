@@ -17,3 +17,25 @@ def menu_links(user, organisation) -> list[tuple[str, str]]:
         for _order, label, url_name, perm in _menu
         if user.has_perm(perm, organisation)
     ]
+
+
+# Where people meet an organisation (its events' registrations, its programmes' applicants, its
+# initiatives' volunteers, its members): each fn(organisation) returns querysets of ``person_id`` values.
+# The organiser's "possible duplicates" page looks only among these people.
+_people_sources: list = []
+
+
+def register_organisation_people(fn) -> None:
+    if fn not in _people_sources:
+        _people_sources.append(fn)
+
+
+def organisation_people_filter(organisation):
+    """A Q on Person: the people linked to ``organisation`` through any registered source."""
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for fn in _people_sources:
+        for ids in fn(organisation):
+            condition |= Q(pk__in=ids)
+    return condition

@@ -169,3 +169,28 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.field} {'given' if self.given else 'withdrawn'} {self.at:%Y-%m-%d}"
+
+
+class DuplicateDismissal(models.Model):
+    """An organiser said two people who look alike are different humans: the pair is no longer proposed
+    as a possible duplicate. Stored once per pair, the lower id first."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pair marked as not a duplicate")
+        verbose_name_plural = _("pairs marked as not duplicates")
+        constraints = [
+            models.UniqueConstraint("person_a", "person_b", name="duplicate_dismissal_once"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="dismissal_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_a_id} ≠ {self.person_b_id}"

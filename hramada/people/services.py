@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
 from django.utils import timezone
@@ -242,3 +242,112 @@ def erase_account(*, user: User) -> Person:
     audit.record(actor=None, action="people.account.erased", target=person)
     user.delete()
     return person
+
+
+# --- merging two records of the same human -------------------------------------------------------------
+
+# Filled in ``keep`` from ``remove`` when empty in ``keep`` (the name is always ``keep``'s).
+_MERGE_FILLED = ("email", "home_settlement", "home_community", "preferred_language", "site_language")
+
+
+def merge_people(*, keep: Person, remove: Person, by, scope=None) -> dict:
+    """Merge ``remove`` into ``keep`` in one transaction and delete ``remove``; return the counts moved.
+
+    Every app's registered hook moves its rows (registrations, answers, roles...), resolving "both had
+    one" collisions; then the consent history and the login move, and fields empty in ``keep`` are
+    filled from ``remove``. Two people who both have a login are refused: a login carries its own
+    sign-in, two-factor and (keyed by the login) anonymous votes, which must stay unlinkable, so the
+    human chooses which account to close (erasing it) first. ``scope`` is the object (organisation)
+    whose audit log shows the merge.
+    """
+    from hramada.core.registry import person_merge_hooks
+
+    if keep.pk == remove.pk:
+        raise DomainError(_("A person cannot be merged with themselves."))
+    with transaction.atomic():
+        locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])}
+        if len(locked) != 2:
+            raise DomainError(
+                _("One of the two people no longer exists: perhaps someone merged them already.")
+            )
+        keep, remove = locked[keep.pk], locked[remove.pk]
+        if keep.erased_at or remove.erased_at:
+            raise DomainError(_("An erased person cannot be merged."))
+        if keep.user_id and remove.user_id:
+            raise DomainError(
+                _(
+                    "Both people have their own login. Merging two logins is not possible here: "
+                    "ask the person which account to keep and to delete the other one first."
+                )
+            )
+        moved = {}
+        for name, fn, _covers in person_merge_hooks():
+            for label, count in (fn(keep, remove) or {}).items():
+                if count:
+                    moved[f"{name}.{label}"] = count
+        consents = ConsentRecord.objects.filter(person=remove).update(person=keep)
+        if consents:
+            moved["people.consents"] = consents
+        _merge_dismissals(keep, remove)
+        if remove.user_id and not keep.user_id:
+            keep.user_id = remove.user_id
+            remove.user = None
+            remove.save(update_fields=["user"])
+            moved["people.login"] = 1
+        filled = []
+        for field in _MERGE_FILLED:
+            if not getattr(keep, field) and getattr(remove, field):
+                setattr(keep, field, getattr(remove, field))
+                filled.append(field)
+        for field in SENSITIVE_FIELDS:  # a consented value travels with its consent
+            if getattr(keep, field) in ("", None) and getattr(remove, field) not in ("", None):
+                setattr(keep, field, getattr(remove, field))
+                setattr(keep, f"{field}_consent_at", getattr(remove, f"{field}_consent_at"))
+                filled.append(field)
+        keep.save()
+        removed_public_id = remove.public_id
+        remove.delete()
+        audit.record(
+            actor=by,
+            action="people.person.merged",
+            target=keep,
+            scope=scope,
+            data={"kept": keep.public_id, "removed": removed_public_id, "moved": moved, "filled": filled},
+        )
+    return moved
+
+
+def _merge_dismissals(keep: Person, remove: Person) -> None:
+    """ "Not a duplicate" pairs of ``remove`` become ``keep``'s (a pair of the two themselves is dropped)."""
+    from .models import DuplicateDismissal
+
+    pairs = DuplicateDismissal.objects.filter(models.Q(person_a=remove) | models.Q(person_b=remove))
+    for pair in list(pairs):
+        other_id = pair.person_b_id if pair.person_a_id == remove.pk else pair.person_a_id
+        if other_id != keep.pk:
+            low, high = sorted((keep.pk, other_id))
+            DuplicateDismissal.objects.get_or_create(
+                person_a_id=low, person_b_id=high, defaults={"dismissed_by_id": pair.dismissed_by_id}
+            )
+        pair.delete()
+
+
+def dismiss_duplicate(*, a: Person, b: Person, by, scope=None):
+    """Remember that ``a`` and ``b`` are different humans, so the pair is no longer proposed."""
+    from .models import DuplicateDismissal
+
+    if a.pk == b.pk:
+        raise DomainError(_("A person cannot be merged with themselves."))
+    low, high = sorted((a.pk, b.pk))
+    dismissal, created = DuplicateDismissal.objects.get_or_create(
+        person_a_id=low, person_b_id=high, defaults={"dismissed_by": by if by.is_authenticated else None}
+    )
+    if created:
+        audit.record(
+            actor=by,
+            action="people.duplicate.dismissed",
+            target=a,
+            scope=scope,
+            data={"a": a.public_id, "b": b.public_id},
+        )
+    return dismissal

@@ -18,3 +18,9 @@ class PlacesConfig(AppConfig):
         )
         register_home_section(50, selectors.home_section)
         register_nav_link(20, _("Communities"), "places:communities")
+        # Merging two people (people.services.merge_people) moves this app's rows too.
+        from hramada.core.registry import register_person_merge
+
+        from . import merge
+
+        register_person_merge("places", merge.merge_person, merge.COVERS)

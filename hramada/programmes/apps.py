@@ -71,3 +71,12 @@ class ProgrammesConfig(AppConfig):
         personal_data.register(
             "programme_selection", export=decisions.export_selection, erase=decisions.erase_selection
         )
+        # Merging two people (people.services.merge_people) moves this app's rows too.
+        from hramada.core.registry import register_person_merge
+
+        from . import merge
+
+        register_person_merge("programmes", merge.merge_person, merge.COVERS)
+        from hramada.orgs.registry import register_organisation_people
+
+        register_organisation_people(merge.organisation_people)

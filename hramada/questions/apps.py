@@ -17,3 +17,9 @@ class QuestionsConfig(AppConfig):
 
         register_menu_link(30, _("Forms"), "questions:form_list")
         personal_data.register("form_answers", export=services.export_answers, erase=services.erase_answers)
+        # Merging two people (people.services.merge_people) moves this app's rows too.
+        from hramada.core.registry import register_person_merge
+
+        from . import merge
+
+        register_person_merge("questions", merge.merge_person, merge.COVERS)

@@ -36,3 +36,9 @@ class VotingConfig(AppConfig):
         register_periodic_job("voting.forget_networks", retention.forget_networks)
         register_periodic_job("voting.forget_phone_checks", retention.forget_phone_checks)
         register_periodic_job("voting.forget_voting_codes", retention.forget_voting_codes)
+        # Merging two people (people.services.merge_people) moves this app's rows too.
+        from hramada.core.registry import register_person_merge
+
+        from . import merge
+
+        register_person_merge("voting", merge.merge_person, merge.COVERS)
