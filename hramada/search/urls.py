@@ -1,3 +1,7 @@
+from django.urls import path
+
+from .views import public
+
 app_name = "search"
 
-urlpatterns = []
+urlpatterns = [path("search/", public.search_page, name="search")]
