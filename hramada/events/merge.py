@@ -7,6 +7,7 @@ older) and the other is cancelled, so it stays as history under the kept person.
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hramada.people.merge import counts, reassign
 
@@ -95,6 +96,6 @@ def merge_person(keep, remove) -> dict:
 
 
 def organisation_people(organisation):
-    """People registered for the organisation's events (ids, for a subquery)."""
+    """By label, the ids of people registered for the organisation's events."""
     events = Event.objects.filter(organisation=organisation).values("pk")
-    return [Registration.objects.filter(event__in=events).values("person_id")]
+    return {_("event registrations"): Registration.objects.filter(event__in=events).values("person_id")}

@@ -4,6 +4,7 @@ the other cancelled, so the initiative's volunteers and hours are not counted tw
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hramada.people.merge import counts, reassign
 
@@ -46,8 +47,12 @@ def merge_person(keep, remove) -> dict:
 
 
 def organisation_people(organisation):
-    """Querysets of the ids of people who volunteered in or run the organisation's initiatives."""
-    return [
-        ShiftSignup.objects.filter(shift__role__initiative__organisation=organisation).values("person_id"),
-        InitiativeOrganiser.objects.filter(initiative__organisation=organisation).values("person_id"),
-    ]
+    """By label, the ids of people who volunteered in or run the organisation's initiatives."""
+    return {
+        _("volunteer shifts"): ShiftSignup.objects.filter(
+            shift__role__initiative__organisation=organisation
+        ).values("person_id"),
+        _("initiative organiser roles"): InitiativeOrganiser.objects.filter(
+            initiative__organisation=organisation
+        ).values("person_id"),
+    }

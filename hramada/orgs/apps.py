@@ -42,3 +42,6 @@ class OrgsConfig(AppConfig):
         from hramada.orgs.registry import register_organisation_people
 
         register_organisation_people(merge.organisation_people)
+        from .registry import register_menu_link
+
+        register_menu_link(90, _("Possible duplicates"), "orgs:duplicates", perm="orgs.merge_people")

@@ -1,5 +1,7 @@
 """Merging two people (people.services.merge_people): memberships and invitations sent move."""
 
+from django.utils.translation import gettext_lazy as _
+
 from hramada.people.merge import counts, reassign
 
 from .models import Invitation, Membership, Role
@@ -25,5 +27,5 @@ def merge_person(keep, remove) -> dict:
 
 
 def organisation_people(organisation):
-    """The people linked to an organisation through its memberships (ids, for a subquery)."""
-    return [Membership.objects.filter(organisation=organisation).values("person_id")]
+    """The people linked to an organisation through its memberships, by label (ids, for a subquery)."""
+    return {_("memberships"): Membership.objects.filter(organisation=organisation).values("person_id")}

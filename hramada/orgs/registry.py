@@ -20,8 +20,9 @@ def menu_links(user, organisation) -> list[tuple[str, str]]:
 
 
 # Where people meet an organisation (its events' registrations, its programmes' applicants, its
-# initiatives' volunteers, its members): each fn(organisation) returns querysets of ``person_id`` values.
-# The organiser's "possible duplicates" page looks only among these people.
+# initiatives' volunteers, its members): each fn(organisation) returns {label: queryset of ``person_id``
+# values} (or a list of such querysets, then not counted by label). The organiser's "possible duplicates" page looks only among these people and counts each
+# person's rows per label.
 _people_sources: list = []
 
 
@@ -30,12 +31,23 @@ def register_organisation_people(fn) -> None:
         _people_sources.append(fn)
 
 
+def organisation_people_sources(organisation) -> dict:
+    """{label: queryset of person_id values} over every registered source."""
+    sources = {}
+    for fn in _people_sources:
+        found = fn(organisation)
+        if isinstance(found, dict):
+            sources.update(found)
+        else:  # a plain list of querysets: used to find the people, not counted on the page
+            sources.update({(fn, i): ids for i, ids in enumerate(found)})
+    return sources
+
+
 def organisation_people_filter(organisation):
     """A Q on Person: the people linked to ``organisation`` through any registered source."""
     from django.db.models import Q
 
     condition = Q(pk__in=[])
-    for fn in _people_sources:
-        for ids in fn(organisation):
-            condition |= Q(pk__in=ids)
+    for ids in organisation_people_sources(organisation).values():
+        condition |= Q(pk__in=ids)
     return condition

@@ -39,3 +39,5 @@ rules.add_perm("orgs.invite_member", is_manager | is_platform_staff)
 rules.add_perm("orgs.manage_members", is_owner | is_platform_staff)
 rules.add_perm("orgs.view_audit", is_owner | is_platform_staff)
 rules.add_perm("orgs.view_dashboard", is_member | is_platform_staff)
+# The "possible duplicates" page: owners and managers merge people linked to the organisation.
+rules.add_perm("orgs.merge_people", is_manager | is_platform_staff)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, public
+from .views import duplicates, manage, public
 
 app_name = "orgs"
 urlpatterns = [
@@ -20,4 +20,15 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("manage/organisations/<slug:slug>/audit/", manage.audit_log, name="audit"),
+    path("manage/organisations/<slug:slug>/duplicates/", duplicates.duplicate_list, name="duplicates"),
+    path(
+        "manage/organisations/<slug:slug>/duplicates/<pid:a>/<pid:b>/",
+        duplicates.duplicate_merge,
+        name="duplicate_merge",
+    ),
+    path(
+        "manage/organisations/<slug:slug>/duplicates/<pid:a>/<pid:b>/dismiss/",
+        duplicates.duplicate_dismiss,
+        name="duplicate_dismiss",
+    ),
 ]

@@ -8,6 +8,7 @@ of the same cohort: the mentees of one move to the other, which is kept.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hramada.core.errors import DomainError
 from hramada.people.merge import counts, reassign
@@ -85,11 +86,11 @@ def merge_person(keep, remove) -> dict:
 
 
 def organisation_people(organisation):
-    """Querysets of the ids of people who applied to or take part in the organisation's programmes, as lead or partner."""
+    """By label, the ids of people who applied to or take part in the organisation's programmes."""
     from django.db.models import Q
 
     mine = Q(cohort__programme__organisation=organisation) | Q(partner__organisation=organisation)
-    return [
-        Application.objects.filter(mine).values("person_id"),
-        Participant.objects.filter(mine).values("person_id"),
-    ]
+    return {
+        gettext_lazy("programme applications"): Application.objects.filter(mine).values("person_id"),
+        gettext_lazy("programme participations"): Participant.objects.filter(mine).values("person_id"),
+    }
