@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
+    "ninja",  # django-ninja: the API (hramada.api); serves its Swagger UI files from static
     "hramada.core",
     "hramada.people",
     "hramada.places",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from hramada.api.api import api
 from hramada.core.views import public as core_public
 from hramada.news.sitemaps import SITEMAPS
 from hramada.people.views import mfa as mfa_views
@@ -27,6 +28,8 @@ urlpatterns = [
     path("open311/v2/", include("hramada.local_issues.urls_open311")),
     # Every public page in each language (news/sitemaps.py), at the address crawlers look for.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The JSON API (docs/api.md): one address for every language, chosen by Accept-Language.
+    path("api/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
@@ -58,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("", include("hramada.search.urls")),
     path("", include("hramada.imports.urls")),
     path("", include("hramada.webhooks.urls")),
+    path("", include("hramada.api.urls")),
     prefix_default_language=True,
 )
 
