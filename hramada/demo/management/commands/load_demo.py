@@ -23,6 +23,7 @@ from hramada.people import services as people_services
 from hramada.people.models import Gender, Person, User
 from hramada.places import services as place_services
 from hramada.places.models import Community, Country, Settlement
+from hramada.search import services as search_services
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 DEMO_PASSWORD = "hramada-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -234,6 +235,7 @@ class Command(BaseCommand):
             demo_issues.load(admin_user=people["Platform Admin"].user, orgs=orgs)
             demo_news.load(admin_user=people["Platform Admin"].user, orgs=orgs)
             demo_reports.load(admin_user=people["Platform Admin"].user, orgs=orgs)
+        search_services.rebuild()  # the whole search index at once, after the data is committed
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, name, staff, org in LOGINS:
             what = (
