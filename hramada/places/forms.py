@@ -81,16 +81,43 @@ class PhotoForm(forms.Form):
     image = forms.ImageField(
         label=_("Photo"), help_text=_("JPEG, PNG or WebP, up to 5 MB. Location data is removed.")
     )
-    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+    alt_be = forms.CharField(label=_("What the photo shows (Belarusian)"), max_length=250, required=False)
+    alt_ru = forms.CharField(label=_("What the photo shows (Russian)"), max_length=250, required=False)
+    alt_en = forms.CharField(
+        label=_("What the photo shows (English)"),
+        max_length=250,
+        required=False,
+        help_text=_("Read aloud to people who cannot see the photo; required in at least one language."),
+    )
+    caption_be = forms.CharField(label=_("Caption (Belarusian)"), max_length=200, required=False)
+    caption_ru = forms.CharField(label=_("Caption (Russian)"), max_length=200, required=False)
+    caption_en = forms.CharField(label=_("Caption (English)"), max_length=200, required=False)
+    is_illustration = forms.BooleanField(label=_("This is an illustration, not a photo"), required=False)
 
     def clean_image(self):
         return validate_image(self.cleaned_data["image"])
+
+    def clean(self):
+        data = super().clean()
+        if not any((data.get(f"alt_{lang}") or "").strip() for lang in ("be", "ru", "en")):
+            self.add_error("alt_be", _("Describe what the photo shows, in at least one language."))
+        return data
 
 
 class CommunityPhotoAdminForm(forms.ModelForm):
     class Meta:
         model = CommunityPhoto
-        fields = ["image", "caption_be", "caption_ru", "caption_en", "order"]
+        fields = [
+            "image",
+            "alt_be",
+            "alt_ru",
+            "alt_en",
+            "caption_be",
+            "caption_ru",
+            "caption_en",
+            "is_illustration",
+            "order",
+        ]
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

@@ -133,6 +133,10 @@ class CommunityPhoto(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=RandomName("communities"))
     caption = models.CharField(_("caption"), max_length=200, blank=True)
+    # What the photo shows, for people who cannot see it; required on upload (in at least one language).
+    alt = models.CharField(_("description for screen readers"), max_length=250, blank=True)
+    # Drawn or generated pictures (the demo's) are labelled as illustrations, not photos of the place.
+    is_illustration = models.BooleanField(_("an illustration, not a photo"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

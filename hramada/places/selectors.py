@@ -1,11 +1,15 @@
 import gettext
+from datetime import datetime
 from functools import cache
 
 import pycountry
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from hramada.core import registry
 
 from .models import Community, Country, Region, Settlement
 from .regions_data import COUNTRY_NAMES
@@ -86,6 +90,41 @@ def public_leaders(community):
         .select_related("person")
         .exclude(person__erased_at__isnull=False)
     )
+
+
+TIMELINE_PER_YEAR = 5  # entries shown per year before its "show all"
+
+
+def _day(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def community_timeline(community, *, open_year: int | None = None) -> list[dict]:
+    """Everything done in a community, from the records (events, contest projects, programme work,
+    initiatives, local issues, news: each higher app registers its part in ``core.registry``), newest
+    first, grouped by year: [{"year", "entries", "total", "more"}]. Each year shows its newest few; the
+    year asked for (``open_year``) shows them all. Every part returns public things only."""
+    entries = []
+    for fn in registry.community_timeline:
+        for entry in fn(community) or []:
+            if entry.get("date") is None:
+                continue
+            entries.append({**entry, "date": _day(entry["date"])})
+    entries.sort(key=lambda e: (e["date"], str(e["title"])), reverse=True)
+    years: dict[int, list] = {}
+    for entry in entries:
+        years.setdefault(entry["date"].year, []).append(entry)
+    return [
+        {
+            "year": year,
+            "entries": items if year == open_year else items[:TIMELINE_PER_YEAR],
+            "total": len(items),
+            "more": year != open_year and len(items) > TIMELINE_PER_YEAR,
+        }
+        for year, items in years.items()
+    ]
 
 
 def linked_sections(community):

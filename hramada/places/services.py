@@ -231,13 +231,53 @@ def erase_leader_roles(person) -> None:
     person.community_roles.all().delete()
 
 
+PHOTO_TEXT_FIELDS = [f"{f}_{lang}" for f in ("alt", "caption") for lang in LANGS]
+MAX_PHOTOS = 30
+
+
 @transaction.atomic
-def add_photo(*, actor, community: Community, image, caption: str = "") -> CommunityPhoto:
-    """Add a photo (already validated and stripped of metadata by the form) to a community page."""
-    order = community.photos.count()
-    photo = CommunityPhoto.objects.create(community=community, image=image, caption=caption, order=order)
+def add_photo(
+    *, actor, community: Community, image, is_illustration: bool = False, **texts
+) -> CommunityPhoto:
+    """Add a photo (already validated and re-encoded without metadata by the form) to a community's gallery,
+    last. It needs a description for screen readers in at least one language; captions are optional."""
+    texts = {key: (texts.get(key) or "").strip() for key in PHOTO_TEXT_FIELDS}
+    if not any(texts[f"alt_{lang}"] for lang in LANGS):
+        raise DomainError(_("Describe what the photo shows, in at least one language."), field="alt_be")
+    Community.objects.select_for_update().filter(pk=community.pk).first()  # one order number each
+    if community.photos.count() >= MAX_PHOTOS:
+        raise DomainError(_("A gallery holds at most %(n)s photos; remove one first.") % {"n": MAX_PHOTOS})
+    last = community.photos.order_by("-order").values_list("order", flat=True).first()
+    photo = CommunityPhoto.objects.create(
+        community=community,
+        image=image,
+        is_illustration=is_illustration,
+        order=0 if last is None else last + 1,
+        **texts,
+    )
     audit.record(actor=actor, action="places.photo.added", target=community, data={"photo": photo.pk})
     return photo
+
+
+@transaction.atomic
+def move_photo(*, actor, photo: CommunityPhoto, up: bool) -> None:
+    """Swap a photo with its neighbour in the gallery's order (earlier when ``up``)."""
+    photos = list(photo.community.photos.select_for_update().order_by("order", "id"))
+    index = next(i for i, p in enumerate(photos) if p.pk == photo.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(photos):
+        return
+    photos[index], photos[other] = photos[other], photos[index]
+    for number, item in enumerate(photos):
+        if item.order != number:
+            item.order = number
+            item.save(update_fields=["order"])
+    audit.record(
+        actor=actor,
+        action="places.photo.moved",
+        target=photo.community,
+        data={"photo": photo.pk, "position": other + 1},
+    )
 
 
 @transaction.atomic

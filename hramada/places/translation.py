@@ -30,7 +30,7 @@ class CommunityTR(TranslationOptions):
 
 @register(CommunityPhoto)
 class CommunityPhotoTR(TranslationOptions):
-    fields = ("caption",)
+    fields = ("caption", "alt")
 
 
 @register(CommunityLeader)

@@ -16,4 +16,5 @@ urlpatterns = [
         manage.photo_remove,
         name="photo_remove",
     ),
+    path("manage/communities/<slug:slug>/photos/<int:photo_id>/move/", manage.photo_move, name="photo_move"),
 ]

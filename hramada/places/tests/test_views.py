@@ -132,7 +132,8 @@ def test_leader_adds_a_photo_stripped_of_gps_data_and_removes_it(client):
         url,
         {
             "photo-image": SimpleUploadedFile("Marina at home.jpg", raw.getvalue()),
-            "photo-caption": "Marathon",
+            "photo-caption_en": "Marathon",
+            "photo-alt_en": "Runners on the village road",
         },
     )
     assert response.status_code == 302
@@ -141,8 +142,10 @@ def test_leader_adds_a_photo_stripped_of_gps_data_and_removes_it(client):
     assert "Marina" not in photo.image.name and photo.image.name.startswith("communities/")  # a random name
     assert b"Marathon" in client.get(reverse("places:community", args=[community.slug])).content
 
-    response = client.post(url, {"photo-image": SimpleUploadedFile("x.jpg", b"not an image")}, follow=True)
-    assert community.photos.count() == 1
+    response = client.post(
+        url, {"photo-image": SimpleUploadedFile("x.jpg", b"not an image"), "photo-alt_en": "Something"}
+    )
+    assert response.status_code == 400 and community.photos.count() == 1
     assert b"valid image" in response.content or b"not an image" in response.content
 
     client.post(reverse("places:photo_remove", args=[community.slug, photo.pk]))

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +31,10 @@ def community_edit(request, slug=None):
         else:
             messages.success(request, _("The community page is saved."))
             return redirect("places:community_edit", slug=community.slug)
+    return _edit_page(request, community, form, photo_form=photo_form, leader_form=leader_form)
+
+
+def _edit_page(request, community, form, *, photo_form, leader_form=None, status=200):
     leaders = community.leaders.select_related("person") if community else []
     return render(
         request,
@@ -38,9 +43,11 @@ def community_edit(request, slug=None):
             "form": form,
             "community": community,
             "leaders": leaders,
-            "leader_form": leader_form,
+            "leader_form": leader_form or LeaderForm(prefix="leader", community=community, user=request.user),
             "photo_form": photo_form,
+            "photos": community.photos.all() if community else [],
         },
+        status=status,
     )
 
 
@@ -70,13 +77,15 @@ def photo_add(request, slug):
     community = _editable(request, slug)
     form = PhotoForm(request.POST, request.FILES, prefix="photo")
     if form.is_valid():
-        services.add_photo(actor=request.user, community=community, **form.cleaned_data)
-        messages.success(request, _("Photo added."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("places:community_edit", slug=community.slug)
+        try:
+            services.add_photo(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect("places:community_edit", slug=community.slug)
+    # The page again with the photo form's errors beside its fields (and the upload to choose again).
+    return _edit_page(request, community, CommunityForm(instance=community), photo_form=form, status=400)
 
 
 @login_required
@@ -86,4 +95,17 @@ def photo_remove(request, slug, photo_id):
     photo = get_object_or_404(CommunityPhoto, pk=photo_id, community=community)
     services.remove_photo(actor=request.user, photo=photo)
     messages.success(request, _("Photo removed."))
+    return redirect("places:community_edit", slug=community.slug)
+
+
+@login_required
+@require_POST
+def photo_move(request, slug, photo_id):
+    community = _editable(request, slug)
+    photo = get_object_or_404(CommunityPhoto, pk=photo_id, community=community)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest(_("Move a photo up or down."))
+    services.move_photo(actor=request.user, photo=photo, up=direction == "up")
+    messages.success(request, _("Photo moved."))
     return redirect("places:community_edit", slug=community.slug)

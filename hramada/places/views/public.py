@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from hramada.core.markup import render_markdown
 from hramada.core.pagination import paginate
 
 from .. import selectors
@@ -28,10 +29,18 @@ def community(request, slug):
     community = selectors.community_detail(slug)
     if community is None:
         raise Http404
+    try:
+        open_year = int(request.GET.get("year", ""))
+    except ValueError:
+        open_year = None
     context = {
         "community": community,
+        "story": render_markdown(community.story),
+        "photos": community.photos.all(),
         "leaders": selectors.public_leaders(community),
         "sections": selectors.linked_sections(community),
+        "timeline": selectors.community_timeline(community, open_year=open_year),
+        "open_year": open_year,
     }
     return render(request, "places/public/community.html", context)
 
