@@ -21,7 +21,7 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
-        help_text=_("The first row names the columns. At most %(rows)s rows.") % {"rows": "100,000"},
+        help_text=_("The first row names the columns. At most 100,000 rows and 20 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
     encoding = forms.ChoiceField(
