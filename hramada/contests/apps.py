@@ -26,3 +26,8 @@ class ContestsConfig(AppConfig):
         register_periodic_job("contests.announce_open_votes", services.announce_open_votes)
         # A community's page lists the contest projects done there (places never imports contests).
         register_community_section(selectors.community_section)
+        from hramada.core.registry import register_community_timeline
+
+        from . import timeline
+
+        register_community_timeline(timeline.community_timeline)

@@ -24,6 +24,11 @@ class EventsConfig(AppConfig):
         register_manage_section(20, selectors.manage_section)
         register_nav_link(10, _("Events"), "events:list")
         register_community_section(selectors.community_section)
+        from hramada.core.registry import register_community_timeline
+
+        from . import timeline
+
+        register_community_timeline(timeline.community_timeline)
         register_periodic_job("events.expire_offers", services.expire_offers)
 
         from hramada.orgs.registry import register_menu_link

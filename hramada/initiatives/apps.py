@@ -26,6 +26,11 @@ class InitiativesConfig(AppConfig):
         register_home_section(30, selectors.home_section)
         register_manage_section(40, selectors.manage_section)
         register_community_section(selectors.community_section)
+        from hramada.core.registry import register_community_timeline
+
+        from . import timeline
+
+        register_community_timeline(timeline.community_timeline)
         register_menu_link(40, _("Initiatives"), "initiatives:org_list", perm="initiatives.add_initiative")
         register_user_link(60, _("My volunteering"), "initiatives:my_volunteering", selectors.volunteers_link)
         register_periodic_job("initiatives.remind_volunteers", services.remind_volunteers)

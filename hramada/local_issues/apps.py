@@ -28,6 +28,11 @@ class LocalIssuesConfig(AppConfig):
         register_user_link(43, _("My issues"), "local_issues:mine", selectors.my_issues_link)
         register_user_link(62, _("Issue moderation"), "local_issues:moderation", selectors.moderation_link)
         register_community_section(selectors.community_section)
+        from hramada.core.registry import register_community_timeline
+
+        from . import timeline
+
+        register_community_timeline(timeline.community_timeline)
         personal_data.register(
             "local_issues", export=issues_data.export_local_issues, erase=issues_data.erase_local_issues
         )

@@ -23,6 +23,11 @@ class NewsConfig(AppConfig):
         register_nav_link(12, _("News"), "news:list")
         register_home_section(10, selectors.home_section)
         register_community_section(selectors.community_section)
+        from hramada.core.registry import register_community_timeline
+
+        from . import timeline
+
+        register_community_timeline(timeline.community_timeline)
         # The latest news on the pages of what posts are about (those apps never import news).
         register_related_section("events.event", selectors.section_for("events"))
         register_related_section("contests.edition", selectors.section_for("editions"))

@@ -44,6 +44,11 @@ class ProgrammesConfig(AppConfig):
             erase=community_work.erase_community_work,
         )
         register_community_section(selectors.community_work_section)
+        from hramada.core.registry import register_community_timeline
+
+        from . import timeline
+
+        register_community_timeline(timeline.community_timeline)
         selectors.register_cohort_section(selectors.cohort_plans_section)
 
         # Calls and applications (H1): export and erasure, menu and dashboard links.
