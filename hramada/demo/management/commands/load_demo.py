@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from hramada.demo import awards as demo_awards
+from hramada.demo import brand as demo_brand
 from hramada.demo import contests as demo_contests
 from hramada.demo import events as demo_events
 from hramada.demo import issues as demo_issues
@@ -235,6 +236,7 @@ class Command(BaseCommand):
             demo_issues.load(admin_user=people["Platform Admin"].user, orgs=orgs)
             demo_news.load(admin_user=people["Platform Admin"].user, orgs=orgs)
             demo_reports.load(admin_user=people["Platform Admin"].user, orgs=orgs)
+            demo_brand.load(admin_user=people["Platform Admin"].user)
         search_services.rebuild()  # the whole search index at once, after the data is committed
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, name, staff, org in LOGINS:
