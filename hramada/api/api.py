@@ -127,10 +127,11 @@ class HramadaAPI(NinjaAPI):
 api = HramadaAPI(
     title="Hramada API",
     version="1",
-    description=_(
+    # In English for developers: the schema is built once per process, not per request's language.
+    description=(
         "Public data of Hramada (organisations, communities, events, contests, news) and actions with a "
         "personal token (register for an event, vote, organiser exports). Errors are problem details "
-        "(RFC 9457). See docs/api.md."
+        "(RFC 9457). Send Accept-Language (be, ru, en) for translated fields. See docs/api.md."
     ),
     urls_namespace="json_api",
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
