@@ -49,7 +49,8 @@ def test_a_visitor_sees_the_story_gallery_and_timeline_on_a_phone(server, bashni
     )
     expect(visitor.locator("ul.gallery")).to_contain_text("illustration")
     expect(visitor.locator("#year-2016")).to_have_text("2016")
-    link = visitor.get_by_role("link", name="Bashni marathon", exact=True)
+    # The event is on the timeline and again in the "Events" list below it; the timeline is the subject.
+    link = visitor.locator("ol.timeline").get_by_role("link", name="Bashni marathon", exact=True)
     expect(link).to_be_visible()
     expect(visitor.locator("body")).not_to_contain_text("Secret rehearsal")
     assert visitor.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
