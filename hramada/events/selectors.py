@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hramada.core.privacy import SMALL_GROUP  # groups smaller than this are hidden in reports
+
 from . import ics
 from .models import CheckIn, Event, ReadingSlot, Registration, RegistrationStatus, SlotBooking, Speaker
-
-SMALL_GROUP = 5  # groups smaller than this are hidden in reports (privacy)
 
 
 def public_events(*, when: str = "upcoming"):

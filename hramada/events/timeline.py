@@ -6,11 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from hramada.core.privacy import suppress_small
+
 from .models import Event
-
-
-def _count(n: int) -> str:
-    return "<5" if 0 < n < 5 else str(n)
 
 
 def community_timeline(community) -> list[dict]:
@@ -35,7 +33,7 @@ def community_timeline(community) -> list[dict]:
             "kind": pgettext("a timeline entry's kind", "Event"),
             "title": event.title,
             "url": reverse("events:detail", args=[event.slug]),
-            "detail": _("People from here who took part: %(n)s") % {"n": _count(event.from_here)}
+            "detail": _("People from here who took part: %(n)s") % {"n": suppress_small(event.from_here)}
             if event.from_here
             else "",
         }

@@ -47,13 +47,14 @@ from django.db.models import Case, Count, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hramada.core.privacy import HIDDEN, SMALL, SMALL_GROUP, suppress_groups  # noqa: F401 (re-exported)
+from hramada.core.privacy import suppress_small as shown_total
 from hramada.orgs.models import Organisation
 from hramada.people.models import Gender, Person
 from hramada.places.models import Settlement
 
 from .models import Backing, Category, FiguresRevision, Issue, Status, TimelineEntry
 
-SMALL_GROUP = 5  # groups of fewer people are shown as "<5" (privacy; as events.selectors does)
 OLDEST = 10  # oldest unanswered issues shown
 FIGURES_TTL = 600  # seconds a cached set of figures is kept at most
 RESOLVED_STATUSES = (Status.RESOLVED, Status.CONFIRMED)
@@ -371,25 +372,10 @@ def area_figures(region=None) -> AreaRecord:
 # --- who raises and backs issues -------------------------------------------------------------------------
 
 
-SMALL = f"<{SMALL_GROUP}"  # what a group of 1-4 people shows
-HIDDEN = "hidden"  # a larger group hidden so that a small one cannot be found by subtraction
-
-
-def suppress_small(counts: dict) -> dict:
-    """Counts as shown: a group of 1-4 people becomes "<5" (0 stays 0: it describes nobody). If exactly
-    one group is "<5", the next smallest group is hidden too, so that the small one cannot be found by
-    subtracting the others from the total (which is shown)."""
-    shown = {k: (SMALL if 0 < n < SMALL_GROUP else n) for k, n in counts.items()}
-    small = [k for k, n in counts.items() if 0 < n < SMALL_GROUP]
-    if len(small) == 1:
-        larger = sorted((n, i) for i, n in enumerate(counts.values()) if n >= SMALL_GROUP)
-        if larger:
-            shown[list(counts)[larger[0][1]]] = HIDDEN
-    return shown
-
-
-def shown_total(n: int):
-    return SMALL if 0 < n < SMALL_GROUP else n
+# The "<5" rule lives in core.privacy. ``suppress_small`` (a breakdown's counts, with the second group
+# hidden) and ``shown_total`` (one count) keep the names the accountability pages and reports.indicators
+# import.
+suppress_small = suppress_groups
 
 
 GENDER_GROUPS = [(Gender.WOMAN, Gender.WOMAN.label), (Gender.MAN, Gender.MAN.label)]

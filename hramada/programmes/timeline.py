@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from hramada.core.privacy import suppress_small
+
 from .models import Participant
 from .selectors import public_plans
 
@@ -19,14 +21,13 @@ def community_timeline(community) -> list[dict]:
         .annotate(n=Count("person", distinct=True), since=Min("created_at"))
     )
     for row in cohorts:
-        n = row["n"]
         entries.append(
             {
                 "date": row["since"],
                 "kind": pgettext("a timeline entry's kind", "Programme"),
                 "title": row["cohort__programme__title"],
                 "url": "",
-                "detail": _("Participants from here: %(n)s") % {"n": "<5" if n < 5 else n},
+                "detail": _("Participants from here: %(n)s") % {"n": suppress_small(row["n"])},
             }
         )
     plans = public_plans().filter(Q(participant__community=community) | Q(assessment__community=community))
