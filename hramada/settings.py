@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # `manage.py rqworker` for TASK_BACKEND=django_tasks_rq.RQBackend (no tables of its own)
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "ninja",  # django-ninja: the API (hramada.api); serves its Swagger UI files from static
@@ -155,14 +157,24 @@ CACHES["pages"] = {
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
 
-TASKS = {
+# Background tasks: the database queue by default (`manage.py db_worker`), RQ on Redis when scaled out
+# (TASK_BACKEND=django_tasks_rq.RQBackend, `manage.py rqworker --job-class django_tasks_rq.Job`); tests
+# and development run them at once. See docs/deploy.md, "Workers (RQ)".
+TASK_BACKEND = env.str(
+    "TASK_BACKEND",
+    default="django_tasks_db.DatabaseBackend"
+    if PRODUCTION
+    else "django_tasks.backends.immediate.ImmediateBackend",
+)
+TASKS = {"default": {"BACKEND": TASK_BACKEND}}
+RQ_REDIS_URL = env.str("RQ_REDIS_URL", default=REDIS_URL)
+if TASK_BACKEND.startswith("django_tasks_rq.") and not RQ_REDIS_URL:
+    raise ImproperlyConfigured(f"TASK_BACKEND={TASK_BACKEND} needs Redis: set REDIS_URL (or RQ_REDIS_URL).")
+# django-rq's queues (its rqworker command reads them); the task backend uses the queue "default".
+RQ_QUEUES = {
     "default": {
-        "BACKEND": env.str(
-            "TASK_BACKEND",
-            default="django_tasks_db.DatabaseBackend"
-            if PRODUCTION
-            else "django_tasks.backends.immediate.ImmediateBackend",
-        )
+        "URL": RQ_REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": env.int("RQ_TIMEOUT", 600),
     }
 }
 
