@@ -1,12 +1,16 @@
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-from .. import exports
+from .. import exports, geo
 from ..charts import bar_chart
 
 
 def page_context(report) -> dict:
-    return {"report": report, "sections": [(t, bar_chart(t)) for t in report.tables]}
+    return {
+        "report": report,
+        "sections": [(t, bar_chart(t)) for t in report.tables],
+        "reach": geo.reach_by_settlement(report.scope, report.period),  # the map's table
+    }
 
 
 def export_response(report, fmt: str, name: str) -> HttpResponse:
