@@ -21,6 +21,9 @@ FALLBACK = {"be": ("be", "ru", "en"), "ru": ("ru", "be", "en"), "en": ("en", "ru
 # of the same stem or beginning, a similar word (times its trigram similarity).
 EXACT, STEM, FUZZY = 10.0, 7.0, 5.0
 TEXT_WEIGHT = 0.35
+# The document's search keys hold its words and its extra words (place names in every language, never
+# shown): a word found only there counts less than in the text.
+KEY_WEIGHT = 0.25
 MIN_SIMILARITY = 0.45
 
 
@@ -88,11 +91,13 @@ def score(doc, query: Query) -> tuple[float, set[str]] | None:
     nothing in it (every word must match somewhere)."""
     title_words = set(T.words(doc.title))
     text_words = set(T.words(doc.text))
+    key_words = set(doc.translit.split())
     total, marked = 0.0, set()
     for w, k, s in query.terms:
         best = max(
             _match(title_words, w, k, s, marked),
             TEXT_WEIGHT * _match(text_words, w, k, s, marked),
+            KEY_WEIGHT * _match(key_words, w, k, s, set()),  # keys are never shown, so never marked
         )
         if not best:
             return None

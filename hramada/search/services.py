@@ -27,7 +27,9 @@ def _documents(source: Source, obj) -> list[SearchDocument]:
                 language=doc.language,
                 title=doc.title[:400],
                 text=doc.text,
-                translit=keys_text(f"{doc.title} {doc.text}"),
+                # The extra words are searched through their keys (FTS on both engines) and never appear
+                # in a snippet.
+                translit=keys_text(f"{doc.title} {doc.text} {doc.extra}"),
                 country=region.country.code if region is not None else "",
                 region=region.code if region is not None else "",
                 settlement=settlement.name[:120] if settlement is not None else "",

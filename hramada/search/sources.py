@@ -19,7 +19,10 @@ LANGS = ("be", "ru", "en")
 class Doc:
     language: str
     title: str
-    text: str
+    text: str  # what a result's snippet is cut from
+    # Searched but never shown: e.g. the place's names in every language, so "Hodosy" finds a page that
+    # names only "Ходосы" without the snippet listing the names.
+    extra: str = ""
 
 
 @dataclass
@@ -51,18 +54,18 @@ def _translated(obj, title: str, texts: tuple[str, ...], extra: str = "") -> lis
         t = _tr(obj, title, lang)
         if t:
             body = "\n".join(_tr(obj, f, lang) or "" for f in texts)
-            out.append(Doc(lang, t, f"{body}\n{extra}".strip()))
+            out.append(Doc(lang, t, body.strip(), extra))
     if not out:
         t = getattr(obj, title, "") or ""
         body = "\n".join(getattr(obj, f, "") or "" for f in texts)
-        out.append(Doc(language_of(t + body), t, f"{body}\n{extra}".strip()))
+        out.append(Doc(language_of(t + body), t, body.strip(), extra))
     return out
 
 
 def _plain(obj, title: str, texts: tuple[str, ...], extra: str = "") -> list[Doc]:
     t = getattr(obj, title, "") or ""
     body = "\n".join(getattr(obj, f, "") or "" for f in texts)
-    return [Doc(language_of(f"{t} {body}"), t, f"{body}\n{extra}".strip())]
+    return [Doc(language_of(f"{t} {body}"), t, body.strip(), extra)]
 
 
 def place_names(settlement, community=None) -> str:
@@ -106,7 +109,7 @@ def _news_docs(post):
     for lang in post.languages:
         body = _markdown_text(_tr(post, "body", lang))
         out.append(
-            Doc(lang, _tr(post, "title", lang), f"{_tr(post, 'excerpt', lang)}\n{body}\n{extra}".strip())
+            Doc(lang, _tr(post, "title", lang), f"{_tr(post, 'excerpt', lang)}\n{body}".strip(), extra)
         )
     return out
 

@@ -205,3 +205,21 @@ def test_the_query_count_is_bounded(django_assert_max_num_queries, hodosy, forum
     with django_assert_max_num_queries(8):
         results = search("forum", lang="en")
     assert results.total >= 16
+
+
+def test_a_post_about_a_community_is_found_by_its_name_without_listing_the_names(hodosy):
+    """The community's names in every language are searched, but never shown as the snippet."""
+    post = PostFactory(
+        title="Spring clean-up",
+        title_en="Spring clean-up",
+        excerpt_en="Neighbours cleaned the pond together.",
+        body_en="Forty people came with rakes.",
+        published_at=timezone.now(),
+    )
+    post.communities.add(hodosy)
+    services.rebuild()
+    results = search("Hodosy", lang="en").page.object_list
+    hit = next(r for r in results if r.kind == "news")
+    assert hit.public_id == post.public_id
+    assert "Ходасы" not in hit.snippet_html and "Hodosy" not in hit.snippet_html
+    assert "Neighbours cleaned the pond" in hit.snippet_html
