@@ -4,11 +4,13 @@ Every operation reuses the site's selectors and services; this file only transla
 back (see docs/api.md)."""
 
 from datetime import date
+from functools import wraps
 
 from django.http import Http404, HttpResponse
-from django.urls import reverse
+from django.urls import URLPattern, re_path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.decorators import _apply_decorators
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -18,13 +20,11 @@ from ninja.security import HttpBearer
 from hramada.contests import selectors as contest_selectors
 from hramada.contests.models import Edition, Project
 from hramada.core.errors import DomainError
-from hramada.core.ids import PublicIdConverter
 from hramada.events import selectors as event_selectors
 from hramada.events import services as event_services
 from hramada.events.models import Event
 from hramada.events.registrations import registration_open
 from hramada.events.reports import export_csv as attendance_csv
-from hramada.news import selectors as news_selectors
 from hramada.orgs import selectors as org_selectors
 from hramada.people import services as people_services
 from hramada.places import selectors as place_selectors
@@ -33,12 +33,20 @@ from hramada.voting import selectors as vote_selectors
 from hramada.voting import services as vote_services
 
 from . import schemas, services
-from .http import DEFAULT_LIMIT, ApiProblem, not_found, page, problem_response, public_cache, with_language
+from .common import AUTH_ERRORS, ERRORS, one, pid, place
+from .content import content
+from .http import (
+    DEFAULT_LIMIT,
+    ApiProblem,
+    not_found,
+    page,
+    problem_response,
+    public_cache,
+    rate_limited,
+    too_many,
+    with_language,
+)
 from .models import Scope
-
-ERRORS = {400: schemas.Problem, 404: schemas.Problem, 422: schemas.Problem, 429: schemas.Problem}
-AUTH_ERRORS = {**ERRORS, 401: schemas.Problem, 403: schemas.Problem, 409: schemas.Problem}
-
 
 # --- Authentication -------------------------------------------------------------------------------------
 
@@ -52,12 +60,10 @@ class TokenAuth(HttpBearer):
             raise ApiProblem(401, _("Unauthorized"), _("The token is unknown, revoked or expired."))
         wait = services.count_request(found)
         if wait is not None:
-            raise ApiProblem(
-                429,
-                _("Too many requests"),
+            raise too_many(
+                wait,
                 _("This token made too many requests this minute. Try again in %(seconds)s seconds.")
                 % {"seconds": wait},
-                headers={"Retry-After": str(wait)},
             )
         request.api_token = found
         return found
@@ -86,24 +92,8 @@ def _refused(exc: DomainError) -> ApiProblem:
     return ApiProblem(422, _("Refused"), exc.message, kind="refused")
 
 
-def _pid(value: str) -> str:
-    """Only a well-formed public id reaches a query (a NUL byte fails on PostgreSQL)."""
-    import re
-
-    if not re.fullmatch(PublicIdConverter.regex, value or ""):
-        raise not_found()
-    return value
-
-
-def _place(settlement) -> dict:
-    if settlement is None:
-        return {"settlement": None, "region": None, "country": None}
-    region = settlement.region
-    return {
-        "settlement": settlement.name,
-        "region": region.code if region else None,
-        "country": region.country.code if region and region.country_id else None,
-    }
+# Short names for the shared helpers (the operations below read better with them).
+_pid, _place = pid, place
 
 
 # --- The API object and its problem documents -----------------------------------------------------------
@@ -122,6 +112,61 @@ class HramadaAPI(NinjaAPI):
                     elif str(code) == "200" and "text/csv" in content:
                         response["content"] = {"text/csv": content["text/csv"]}
         return schema
+
+    def _get_urls(self):
+        """Every answer under /api/ is the API's: a wrong method is a problem document (405, with
+        ``Allow``), and so is any path the API does not have (404), instead of the site's HTML pages."""
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _as_problems(pattern.callback)
+        urls.append(re_path(r"^.*$", _no_such_path, name="not-found"))
+        return urls
+
+
+def _as_problems(view):
+    """The view, with Django's bare 404 and 405 answers (the API's root, ninja's wrong method) as
+    problem documents."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return _no_such_path(request)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/problem+json"
+        ):
+            return _method_not_allowed(request, response.get("Allow", ""))
+        return response
+
+    return wrapper
+
+
+@with_language
+def _method_not_allowed(request, allowed: str):
+    return problem_response(
+        request,
+        ApiProblem(
+            405,
+            _("Method not allowed"),
+            _("This address does not answer %(method)s; it answers %(allowed)s.")
+            % {"method": request.method[:10], "allowed": allowed},
+            kind="method-not-allowed",
+            headers={"Allow": allowed},
+        ),
+    )
+
+
+@csrf_exempt
+@with_language
+def _no_such_path(request, *args, **kwargs):
+    return problem_response(
+        request,
+        ApiProblem(
+            404, _("Not found"), _("The API has no such address. Its operations are listed at /api/docs.")
+        ),
+    )
 
 
 api = HramadaAPI(
@@ -219,10 +264,7 @@ def organisations(
 
 @public.get("/organisations/{org_id}", response={200: schemas.Organisation, **ERRORS})
 def organisation(request, org_id: str):
-    found = org_selectors.public_organisations().filter(public_id=_pid(org_id)).first()
-    if found is None:
-        raise not_found()
-    return _organisation(found)
+    return _organisation(one(org_selectors.public_organisations(), org_id))
 
 
 def _community(community) -> dict:
@@ -253,10 +295,7 @@ def communities(
 
 @public.get("/communities/{community_id}", response={200: schemas.Community, **ERRORS})
 def community(request, community_id: str):
-    found = place_selectors.published_communities().filter(public_id=_pid(community_id)).first()
-    if found is None:
-        raise not_found()
-    return _community(found)
+    return _community(one(place_selectors.published_communities(), community_id))
 
 
 def _event(event, *, detail: bool = False) -> dict:
@@ -324,14 +363,12 @@ def events(
 
 
 def _public_event(event_id: str):
-    found = (
-        Event.objects.filter(public_id=_pid(event_id), status=Event.Status.PUBLISHED)
-        .select_related("organisation", "settlement__region__country")
-        .first()
+    return one(
+        Event.objects.filter(status=Event.Status.PUBLISHED).select_related(
+            "organisation", "settlement__region__country"
+        ),
+        event_id,
     )
-    if found is None:
-        raise not_found()
-    return found
 
 
 @public.get("/events/{event_id}", response={200: schemas.EventDetail, **ERRORS})
@@ -382,10 +419,7 @@ def editions(request, contest: str = "", cursor: str | None = None, limit: int =
 
 
 def _published_edition(edition_id: str) -> Edition:
-    found = _published_editions().filter(public_id=_pid(edition_id)).first()
-    if found is None:
-        raise not_found()
-    return found
+    return one(_published_editions(), edition_id)
 
 
 @public.get("/editions/{edition_id}", response={200: schemas.Edition, **ERRORS})
@@ -468,26 +502,6 @@ def results(request, edition_id: str):
             for p in data["projects"]
         ],
     }
-
-
-def _post(post) -> dict:
-    news_selectors.localise(post)
-    return {
-        "id": post.public_id,
-        "organisation": post.organisation.public_id,
-        "title": post.shown_title or "",
-        "excerpt": post.shown_excerpt or "",
-        "language": post.shown_lang,
-        "published_at": post.published_at,
-        "url": reverse("news:detail", args=[post.public_id]),
-    }
-
-
-@public.get("/news", response={200: schemas.NewsPage, **ERRORS})
-def news(request, cursor: str | None = None, limit: int = DEFAULT_LIMIT):
-    """Published news posts, newest first, each in the request's language or the nearest one written."""
-    qs = news_selectors.public_posts()
-    return page(qs, cursor=cursor, limit=limit, newest_first=True, serialize=_post)
 
 
 # --- Actions with a token -------------------------------------------------------------------------------
@@ -667,12 +681,18 @@ def attendance(request, event_id: str):
     return response
 
 
-# Every operation answers in the request's language; public reads carry an ETag and may be cached.
+# Every operation answers in the request's language; public reads are rate limited (per token or per
+# address), carry an ETag and may be cached.
 # (Through ninja's view decorators, which follow the operations when the API mounts the routers.)
-for router, decorators in ((public, (public_cache, with_language)), (actions, (with_language,))):
+for router, decorators in (
+    (public, (public_cache, rate_limited, with_language)),
+    (content, (public_cache, rate_limited, with_language)),
+    (actions, (with_language,)),
+):
     for path_view in router.path_operations.values():
         for operation in path_view.operations:
             _apply_decorators(decorators, operation)
 
 api.add_router("/", public)
+api.add_router("/", content)
 api.add_router("/", actions)

@@ -126,6 +126,37 @@ def public_cache(run):
     return wrapper
 
 
+def too_many(wait: int, detail: str) -> ApiProblem:
+    return ApiProblem(429, _("Too many requests"), detail, headers={"Retry-After": str(wait)})
+
+
+def rate_limited(run):
+    """A public read, counted: with a valid token against the token's limit, else against the client's
+    (hashed) address. Over it: 429 with ``Retry-After``."""
+    from hramada.voting.antifraud import RequestMeta
+
+    from . import services
+
+    @wraps(run)
+    def wrapper(request, *args, **kwargs):
+        scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+        token = services.token_for(raw.strip()) if scheme.lower() == "bearer" else None
+        if token is not None:
+            wait = services.count_request(token)
+            detail = _("This token made too many requests this minute. Try again in %(seconds)s seconds.")
+        else:
+            wait = services.count_anonymous(RequestMeta.from_request(request).ip)
+            detail = _(
+                "Too many requests from your address this minute. Try again in %(seconds)s seconds, "
+                "or use a token (it has its own limit)."
+            )
+        if wait is not None:
+            return problem_response(request, too_many(wait, detail % {"seconds": wait}))
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
 def encode_cursor(public_id: str) -> str:
     return base64.urlsafe_b64encode(f"v1:{public_id}".encode()).decode().rstrip("=")
 

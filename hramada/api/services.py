@@ -1,7 +1,9 @@
-"""API tokens: creating, revoking, checking a presented token, and the per-token rate limit."""
+"""API tokens: creating, revoking, checking a presented token; the rate limits per token and, for
+public reads without one, per (hashed) address."""
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from hramada.core import audit
 from hramada.core.errors import DomainError
+from hramada.core.hashing import keyed_hash
 
 from .models import ApiToken, Scope
 
@@ -123,12 +126,18 @@ def rate_limit() -> int:
     return int(getattr(settings, "API_RATE_LIMIT_PER_MINUTE", 120))
 
 
-def count_request(token: ApiToken, now=None) -> int | None:
-    """Count one request of ``token`` in the current minute; the seconds to wait when over the limit,
-    else None. The counter lives in the cache (Redis in production), like the site's other limits."""
-    now = now or timezone.now()
+def anonymous_rate_limit() -> int:
+    """Public reads without a token, per address per minute (setting
+    ``API_ANONYMOUS_RATE_LIMIT_PER_MINUTE``). Generous: many honest readers share one VPN exit."""
+    return int(getattr(settings, "API_ANONYMOUS_RATE_LIMIT_PER_MINUTE", 300))
+
+
+def _count(key: str, limit: int, now) -> int | None:
+    """Count one request under ``key`` in the current minute (a fixed window); the seconds to wait when
+    over ``limit``, else None. The counter lives in the cache (Redis in production: atomic increments),
+    like the site's other limits."""
     window = int(now.timestamp()) // 60
-    key = f"api:rate:{token.pk}:{window}"
+    key = f"{key}:{window}"
     if cache.add(key, 1, timeout=120):
         count = 1
     else:
@@ -137,9 +146,33 @@ def count_request(token: ApiToken, now=None) -> int | None:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=120)
             count = 1
-    if count > rate_limit():
+    if count > limit:
         return 60 - int(now.timestamp()) % 60
     return None
+
+
+def count_request(token: ApiToken, now=None) -> int | None:
+    """Count one request of ``token``: the seconds to wait when over its limit, else None."""
+    return _count(f"api:rate:{token.pk}", rate_limit(), now or timezone.now())
+
+
+def address_key(ip: str) -> str:
+    """A keyed hash of the client's address (an IPv6 client's /64, which one household holds), never the
+    address itself; '' when there is no address."""
+    try:
+        address = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return ""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.version == 6:
+        address = ipaddress.ip_network(f"{address}/64", strict=False).network_address
+    return keyed_hash(str(address), purpose="api-address")
+
+
+def count_anonymous(ip: str, now=None) -> int | None:
+    """Count one public read from this address: the seconds to wait when over the limit, else None."""
+    return _count(f"api:anon:{address_key(ip) or 'unknown'}", anonymous_rate_limit(), now or timezone.now())
 
 
 def audit_use(*, token: ApiToken, action: str, target=None, scope=None, data=None) -> None:

@@ -92,9 +92,9 @@ def body_html(post) -> str:
     return render_markdown(getattr(post, f"body_{post.shown_lang}"))
 
 
-def visible_links(post) -> list[tuple[str, list]]:
-    """What the post is about, only what any visitor may see (no draft event, no hidden issue): a
-    list of (heading, [(label, url), ...])."""
+def visible_subjects(post) -> dict[str, list]:
+    """What the post is about, only what any visitor may see (no draft event, no hidden issue), by
+    kind: organisations, communities, events, editions, programmes, initiatives, issues (objects)."""
     from hramada.contests.models import Edition
     from hramada.events.models import Event
     from hramada.initiatives.models import Initiative
@@ -104,34 +104,40 @@ def visible_links(post) -> list[tuple[str, list]]:
     from hramada.programmes.models import Programme
 
     ids = lambda name: getattr(post, name).values("pk")  # noqa: E731
+    return {
+        "organisations": list(
+            Organisation.objects.filter(is_public=True, pk__in=ids("organisations")).order_by("name")
+        ),
+        "communities": list(
+            Community.objects.filter(is_published=True, pk__in=ids("communities")).order_by("name")
+        ),
+        "events": list(
+            Event.objects.filter(status=Event.Status.PUBLISHED, pk__in=ids("events")).order_by("-starts_at")
+        ),
+        "editions": list(
+            Edition.objects.filter(published_at__isnull=False, pk__in=ids("editions")).select_related(
+                "contest"
+            )
+        ),
+        "programmes": list(Programme.objects.filter(published_at__isnull=False, pk__in=ids("programmes"))),
+        "initiatives": list(Initiative.objects.filter(published_at__isnull=False, pk__in=ids("initiatives"))),
+        "issues": list(public_issues().filter(pk__in=ids("issues"))),
+    }
+
+
+def visible_links(post) -> list[tuple[str, list]]:
+    """``visible_subjects`` as a list of (heading, [(label, url), ...]) for the post's page."""
+    subjects = visible_subjects(post)
     groups = [
         (
             _("Organisations"),
-            [
-                (o.name, reverse("orgs:detail", args=[o.slug]))
-                for o in Organisation.objects.filter(is_public=True, pk__in=ids("organisations")).order_by(
-                    "name"
-                )
-            ],
+            [(o.name, reverse("orgs:detail", args=[o.slug])) for o in subjects["organisations"]],
         ),
         (
             _("Communities"),
-            [
-                (c.name, reverse("places:community", args=[c.slug]))
-                for c in Community.objects.filter(is_published=True, pk__in=ids("communities")).order_by(
-                    "name"
-                )
-            ],
+            [(c.name, reverse("places:community", args=[c.slug])) for c in subjects["communities"]],
         ),
-        (
-            _("Events"),
-            [
-                (e.title, reverse("events:detail", args=[e.slug]))
-                for e in Event.objects.filter(status=Event.Status.PUBLISHED, pk__in=ids("events")).order_by(
-                    "-starts_at"
-                )
-            ],
-        ),
+        (_("Events"), [(e.title, reverse("events:detail", args=[e.slug])) for e in subjects["events"]]),
         (
             _("Contests"),
             [
@@ -139,31 +145,20 @@ def visible_links(post) -> list[tuple[str, list]]:
                     f"{e.contest.title} — {e.title}",
                     reverse("contests:edition", args=[e.contest.slug, e.public_id]),
                 )
-                for e in Edition.objects.filter(
-                    published_at__isnull=False, pk__in=ids("editions")
-                ).select_related("contest")
+                for e in subjects["editions"]
             ],
         ),
         (
             _("Programmes"),
-            [
-                (p.title, reverse("programmes:programme", args=[p.slug]))
-                for p in Programme.objects.filter(published_at__isnull=False, pk__in=ids("programmes"))
-            ],
+            [(p.title, reverse("programmes:programme", args=[p.slug])) for p in subjects["programmes"]],
         ),
         (
             _("Local initiatives"),
-            [
-                (i.title, reverse("initiatives:detail", args=[i.slug]))
-                for i in Initiative.objects.filter(published_at__isnull=False, pk__in=ids("initiatives"))
-            ],
+            [(i.title, reverse("initiatives:detail", args=[i.slug])) for i in subjects["initiatives"]],
         ),
         (
             _("Local issues"),
-            [
-                (i.title, reverse("local_issues:detail", args=[i.public_id]))
-                for i in public_issues().filter(pk__in=ids("issues"))
-            ],
+            [(i.title, reverse("local_issues:detail", args=[i.public_id])) for i in subjects["issues"]],
         ),
     ]
     return [(heading, items) for heading, items in groups if items]

@@ -122,7 +122,7 @@ def test_accept_language_picks_the_translation(client):
 
 def test_problem_details_for_unknown_token_and_bad_id(client):
     assert_problem(client.get("/api/me"), 401)
-    body = assert_problem(client.get("/api/me", **bearer("hrm_nope")), 401)
+    body = assert_problem(client.get("/api/me", HTTP_ACCEPT_LANGUAGE="en", **bearer("hrm_nope")), 401)
     assert "revoked" in body["detail"]
     assert_problem(client.get("/api/projects/%00bad"), 404)
 
@@ -222,7 +222,8 @@ def test_revoked_and_expired_tokens_stop_working(client):
     assert AuditEntry.objects.filter(action="api.token.revoked").count() == 1
 
 
-def test_rate_limit_per_token(client, settings):
+def test_rate_limit_per_token(client, settings, time_machine):
+    time_machine.move_to("2026-05-01 12:00:10", tick=False)  # one fixed window, whenever the test runs
     settings.API_RATE_LIMIT_PER_MINUTE = 2
     raw = token()
     assert client.get("/api/me", **bearer(raw)).status_code == 200
@@ -231,6 +232,44 @@ def test_rate_limit_per_token(client, settings):
     assert_problem(response, 429)
     assert 0 < int(response["Retry-After"]) <= 60
     assert client.get("/api/me", **bearer(token())).status_code == 200  # another token has its own
+
+
+def test_anonymous_reads_are_limited_per_address(client, settings, time_machine):
+    time_machine.move_to("2026-05-01 12:00:10", tick=False)
+    settings.API_ANONYMOUS_RATE_LIMIT_PER_MINUTE = 2
+    assert client.get("/api/organisations").status_code == 200
+    assert client.get("/api/news", REMOTE_ADDR="127.0.0.1").status_code == 200
+    response = client.get("/api/organisations", HTTP_ACCEPT_LANGUAGE="en")
+    body = assert_problem(response, 429)
+    assert response["Retry-After"] == "50" and "address" in body["detail"]
+    # Another address has its own count, and so does a reader with a token (the token's limit).
+    assert client.get("/api/organisations", REMOTE_ADDR="192.0.2.7").status_code == 200
+    assert client.get("/api/organisations", **bearer(token())).status_code == 200
+    # The next minute starts a new count.
+    time_machine.move_to("2026-05-01 12:01:00", tick=False)
+    assert client.get("/api/organisations").status_code == 200
+
+
+def test_addresses_are_kept_hashed():
+    key = services.address_key("192.0.2.7")
+    assert "192.0.2" not in key and len(key) == 64
+    # One IPv6 household (a /64) is one address; another /64 is another.
+    assert services.address_key("2001:db8::1") == services.address_key("2001:db8::ffff")
+    assert services.address_key("2001:db8::1") != services.address_key("2001:db8:0:1::1")
+    assert services.address_key("not an address") == ""
+
+
+def test_unknown_paths_and_wrong_methods_are_problem_documents(client):
+    for path in ("/api/", "/api/nothing-here", "/api/events/01J0000000000000000000000/extra"):
+        body = assert_problem(client.get(path, HTTP_ACCEPT_LANGUAGE="en"), 404)
+        assert body["instance"] == path and "/api/docs" in body["detail"]
+    response = client.delete("/api/organisations", HTTP_ACCEPT_LANGUAGE="en")
+    body = assert_problem(response, 405)
+    assert response["Allow"] == "GET" and body["type"].endswith("method-not-allowed")
+    assert_problem(client.post("/api/news", {}), 405)
+    # Outside /api/ the site's HTML 404 stays.
+    page = client.get("/en/nothing-here/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
 
 
 def test_token_pages_show_the_secret_once_and_revoke(client):
