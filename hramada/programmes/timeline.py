@@ -2,32 +2,39 @@
 part in each programme cohort (a count, never names; 1 to 4 as "<5"), and the action plans their
 participants chose to make public (the plan's title, not its author)."""
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from hramada.core.privacy import suppress_small
 
-from .models import Participant
+from .models import Cohort, Participant
 from .selectors import public_plans
 
 
 def community_timeline(community) -> list[dict]:
     entries = []
-    cohorts = (
-        Participant.objects.filter(community=community, cohort__programme__published_at__isnull=False)
-        .values("cohort__programme__title", "cohort__year")
-        .annotate(n=Count("person", distinct=True), since=Min("created_at"))
+    counts = dict(
+        Participant.objects.filter(
+            community=community,
+            cohort__programme__published_at__isnull=False,
+            cohort__published_at__isnull=False,
+        )
+        .values("cohort")
+        .annotate(n=Count("person", distinct=True))
+        .values_list("cohort", "n")
     )
-    for row in cohorts:
+    # Dated by the cohort's start (when the people from here took part), titled and linked as the
+    # cohort's public page, in the visitor's language (values() would give the stored default).
+    for cohort in Cohort.objects.filter(pk__in=counts).select_related("programme"):
         entries.append(
             {
-                "date": row["since"],
+                "date": cohort.starts_on,
                 "kind": pgettext("a timeline entry's kind", "Programme"),
-                "title": row["cohort__programme__title"],
-                "url": "",
-                "detail": _("Participants from here: %(n)s") % {"n": suppress_small(row["n"])},
+                "title": f"{cohort.programme.title}: {cohort.title}",
+                "url": reverse("programmes:cohort", args=[cohort.programme.slug, cohort.slug]),
+                "detail": _("Participants from here: %(n)s") % {"n": suppress_small(counts[cohort.pk])},
             }
         )
     plans = public_plans().filter(Q(participant__community=community) | Q(assessment__community=community))
