@@ -2,7 +2,8 @@
 1,000,000 participations and 1,000,000 votes on PostgreSQL, against one
 ``SELECT COUNT(DISTINCT person_id)`` over the participations, in alternating rounds of one run.
 
-One database (``BENCH_DB``, default ``bench_reports``, dropped and created again), generated with SQL
+One database (``BENCH_DB``, default ``bench_reports``, dropped and created again; with ``--keep`` a
+database an earlier ``--keep`` run seeded with the same sizes is reused, migrations still run), generated with SQL
 (``INSERT ... SELECT`` from ``generate_series``):
   places:         Belarus's regions (pycountry) with 60 settlements spread over them;
   people:         100,000, each living in one of the settlements; 60 % gave their gender with consent
@@ -10,7 +11,9 @@ One database (``BENCH_DB``, default ``bench_reports``, dropped and created again
   events:         1,000 events of one organisation in 2015, 2016 and 2017 (a third each), each in a
                   settlement;
   participations: 1,000,000 checked-in registrations, 1,000 per event, each person at ~10 events;
-  votes:          1,000,000 counted votes on 100 contest projects submitted in 2016.
+  votes:          1,000,000 counted votes on 100 contest projects submitted in 2016, and each
+                  project's ``vote_count`` set to its counted votes (the counter the voting services
+                  keep with every vote, withdrawal and annulment).
 The page: ``/en/reports/?year=2016&country=BY`` through Django's test client in this process (the
 real path: middleware, view, selectors, template; DEBUG off; the report has no cache). The baseline:
 ``SELECT COUNT(DISTINCT person_id)`` over the checked-in registrations, on the same connection. Rounds
@@ -21,7 +24,7 @@ independent count in plain SQL (distinct people checked in at events of 2016 hel
 votes equal a plain count; the goal: ratio (page p50 / baseline p50) at most 2.
 
     .venv/bin/python bench/reports.py [--people 100000] [--participations 1000000] [--votes 1000000]
-                                      [--rounds 5] [--requests 3]
+                                      [--rounds 5] [--requests 3] [--keep]
 
 Last line: RESULT reports <page p50 ms> ms baseline <count p50 ms> ratio <page/count>
 """
@@ -153,10 +156,43 @@ def seed(people: int, participations: int, votes: int) -> dict:
             "SELECT %s, %s + (i %% %s), %s, 'v' || i, 1, 1, 'r' || i, %s, '' FROM generate_series(0, %s - 1) AS i",
             [stage.pk, first_project, PROJECTS, category.pk, dt.datetime(2016, 5, 2, tzinfo=tz), votes],
         )
-        for model in (Person, Registration, Vote, Event):
+        # The counter the voting services maintain with every vote (counted: not withdrawn, not annulled),
+        # set from the rows just inserted, as those services would have left it.
+        cursor.execute(
+            f"UPDATE {_t(Project)} pr SET vote_count = v.n FROM (SELECT project_id, COUNT(*) AS n FROM {_t(Vote)} "
+            "WHERE withdrawn_at IS NULL AND annulled_at IS NULL GROUP BY project_id) v WHERE v.project_id = pr.id"
+        )
+        for model in (Person, Registration, Vote, Event, Project):
             cursor.execute(f"ANALYZE {_t(model)}")
         cursor.execute("RESET statement_timeout")
     return {"country": by}
+
+
+SEED_VERSION = 2  # raise when seed() changes, so a kept database is seeded again
+MARK = "bench_reports_seed"  # a kept database's record of how it was seeded (not a Django table)
+
+
+def _kept_url() -> str:
+    return harness.PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{harness.DB_NAME}"
+
+
+def _seeded_with():
+    """(seed version, people, participations, votes) of the kept database ``BENCH_DB``, or None."""
+    import psycopg
+
+    try:
+        with psycopg.connect(_kept_url(), connect_timeout=5) as conn:
+            return conn.execute(f"SELECT version, people, participations, votes FROM {MARK}").fetchone()
+    except psycopg.Error:
+        return None
+
+
+def _mark_seeded(sizes) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {MARK} (version int, people int, participations int, votes int)")
+        cursor.execute(f"INSERT INTO {MARK} VALUES (%s, %s, %s, %s)", list(sizes))
 
 
 def independent_counts(country) -> dict:
@@ -193,17 +229,37 @@ def main():
     parser.add_argument("--votes", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=3, help="of each side per round")
+
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="reuse the database BENCH_DB when an earlier --keep run seeded it with the same sizes and "
+        "seed version (migrations still run); otherwise seed it afresh and mark it",
+    )
     args = parser.parse_args()
 
     begun = time.perf_counter()
-    url = harness.fresh_database()
+    sizes = (SEED_VERSION, args.people, args.participations, args.votes)
+    url = _kept_url() if args.keep and _seeded_with() == sizes else None
+    reused = url is not None
+    url = url or harness.fresh_database()
     os.environ["REDIS_URL"] = harness.fresh_redis(REDIS_DB)
     harness.setup_django(url)
     from django.db import connection
     from django.test import Client
 
-    data = seed(args.people, args.participations, args.votes)
-    print(f"seeded ({time.perf_counter() - begun:.0f} s with migrations)", flush=True)
+    from hramada.places.models import Country
+
+    if reused:
+        data = {"country": Country.objects.get(code="BY")}
+        print(
+            f"reused the seeded database {harness.DB_NAME} (migrated in {time.perf_counter() - begun:.0f} s)"
+        )
+    else:
+        data = seed(args.people, args.participations, args.votes)
+        if args.keep:
+            _mark_seeded(sizes)
+        print(f"seeded ({time.perf_counter() - begun:.0f} s with migrations)", flush=True)
     client = Client(HTTP_HOST="127.0.0.1")
     path = "/en/reports/?year=2016&country=BY"
     sql = baseline_sql()

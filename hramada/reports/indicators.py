@@ -71,7 +71,6 @@ from hramada.programmes.models import (
     CohortSession,
     Participant,
 )
-from hramada.voting.models import Vote
 
 __all__ = ["HIDDEN", "SMALL", "Period", "Scope", "report"]
 
@@ -581,8 +580,15 @@ def _contests(scope: Scope, period: Period) -> Table:
     elif scope.kind == "programme":
         projects = projects.none()
     ids = projects.values("pk")
-    counts = projects.aggregate(n=Count("pk"), eligible=Count("pk", filter=Q(status=Project.Status.ELIGIBLE)))
-    votes = Vote.objects.filter(project__in=ids, withdrawn_at__isnull=True, annulled_at__isnull=True).count()
+    # Votes: each project's counter, which the voting services keep in the same transaction as every
+    # vote, withdrawal and annulment (counted votes: not withdrawn, not annulled; votes are never
+    # deleted), so the figure reads O(projects), not the vote table.
+    counts = projects.aggregate(
+        n=Count("pk"),
+        eligible=Count("pk", filter=Q(status=Project.Status.ELIGIBLE)),
+        votes=Coalesce(Sum("vote_count"), 0),
+    )
+    votes = counts["votes"]
     finalists = Finalist.objects.filter(project__in=ids).count()
     awards = list(
         Award.objects.filter(project__in=ids)

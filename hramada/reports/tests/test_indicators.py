@@ -14,12 +14,16 @@ from hramada.events.tests.factories import EventFactory
 from hramada.initiatives.tests.factories import InitiativeFactory, RoleFactory, ShiftFactory
 from hramada.local_issues.models import Issue
 from hramada.local_issues.tests.factories import IssueFactory
+from hramada.orgs.models import Membership, Role
 from hramada.orgs.tests.factories import OrganisationFactory
 from hramada.people.tests.factories import PersonFactory, UserFactory
 from hramada.places.tests.factories import CommunityFactory, CountryFactory, RegionFactory, SettlementFactory
 from hramada.programmes.models import Participant
 from hramada.programmes.tests.factories import CohortFactory, CohortSessionFactory, ParticipantFactory
 from hramada.reports.indicators import HIDDEN, SMALL, Period, Scope, report
+from hramada.voting import services as voting
+from hramada.voting.models import Vote
+from hramada.voting.tests.factories import VotingRulesFactory
 
 from .factories import (
     MAN,
@@ -34,7 +38,6 @@ from .factories import (
     registered_only,
     team_member,
     volunteered,
-    vote,
 )
 
 pytestmark = pytest.mark.django_db
@@ -330,10 +333,17 @@ def test_contest_figures(places):
     )
     projects[2].status = Project.Status.NOT_ELIGIBLE
     projects[2].save()
-    stage = StageFactory(edition=projects[0].edition)
-    for _ in range(4):
-        vote(projects[0], stage)
-    vote(projects[0], stage, withdrawn_at=moment(2020))
+    # Votes through the voting services, which keep each project's counter: seven cast on the first
+    # project, one withdrawn by its voter and two annulled by a manager; two cast on the second.
+    stage, _ = (VotingRulesFactory(stage=StageFactory(edition=p.edition)).stage for p in projects[:2])
+    manager = UserFactory()
+    Membership.objects.create(organisation=org, person=manager.person, role=Role.MANAGER)
+    voters = [UserFactory() for _ in range(7)]
+    cast = [voting.cast_vote(user=user, project=projects[0])[0] for user in voters]
+    voting.cast_vote(user=UserFactory(), project=projects[1])
+    voting.cast_vote(user=UserFactory(), project=projects[1])
+    voting.withdraw_vote(user=voters[0], vote=cast[0])
+    voting.annul_votes(actor=manager, stage=stage, votes=cast[1:3], reason="one household")
     FinalistFactory(project=projects[0])
     AwardFactory(
         edition=projects[0].edition,
@@ -352,7 +362,13 @@ def test_contest_figures(places):
     contests = values(report(Scope("organisation", org), Y2020), "contests")
     assert contests["Submissions"] == 3
     assert contests["Eligible submissions"] == 2
-    assert contests["Votes"] == 4
+    # The figure is the counters' sum and equals the counted rows: withdrawn and annulled votes are out.
+    assert contests["Votes"] == 6
+    counted = Vote.objects.filter(project__in=projects, withdrawn_at__isnull=True, annulled_at__isnull=True)
+    assert contests["Votes"] == counted.count() < Vote.objects.count()
+    assert contests["Votes"] == sum(
+        Project.objects.filter(pk__in=[p.pk for p in projects]).values_list("vote_count", flat=True)
+    )
     assert contests["Finalists"] == 1
     assert contests["Awards"] == 2
     assert contests["Prize amounts, BYN"] == 1500
