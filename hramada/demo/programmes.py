@@ -344,6 +344,12 @@ def _plan(user, participant, *, assessment_title, needs, plan_title, goals, acti
             currency="BYN" if amount else "",
         )
     community_work.submit_plan(actor=user, plan=plan)
+    # A plan of a past cohort was handed in as it ended, not on the day the demo is loaded (the community
+    # timeline dates it by its submission).
+    ends = participant.cohort.ends_on
+    if ends < timezone.localdate():
+        handed_in = dt.datetime.combine(ends, dt.time(12), tzinfo=dt.UTC)
+        type(plan).objects.filter(pk=plan.pk).update(submitted_at=handed_in)
     return assessment, saved
 
 
