@@ -54,3 +54,18 @@ class AuditEntry(models.Model):
         if self.pk and not kwargs.pop("_pseudonymise", False):
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
+
+
+class PeriodicJobLease(models.Model):
+    """Which server runs a periodic job now: claimed by one conditional UPDATE, so two servers running
+    `manage.py run_periodic` at once never run the same job together (core.periodic)."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    # The claim holds until the job finishes or, should its server die, until this time.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    holder = models.CharField(max_length=200, blank=True)  # host:pid, for the operator
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name
