@@ -3,7 +3,12 @@ PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Every package, direct or not, at the version and hashes in requirements.lock (`make lock` writes it from
+# pyproject.toml); the stamp changes when either file does.
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -c1-12)
+# `make lock LOCK_FLAGS=--upgrade` moves the indirect dependencies to their newest versions.
+LOCK_FLAGS ?=
 CHROMIUM ?= /usr/bin/chromium
 # The PostgreSQL pass runs when DATABASE_URL points at PostgreSQL (.ci/run sets it); Redis with it when
 # REDIS_URL_FOR_TESTS is set.
@@ -18,16 +23,27 @@ VNU_VERSION := 26.9.27
 VNU_SHA256 := 22f15dd39a33bed929d2a5c0cddf5946849a647eca9272bf4d5d00bc7e7a4d47
 VNU_JAR := $(VENV)/vnu/vnu-$(VNU_VERSION).jar
 
-.PHONY: demo test install lint unit unit-pg e2e vnu messages clean
+.PHONY: demo test install lint unit unit-pg e2e vnu messages clean lock audit
 
-$(STAMP): pyproject.toml
+# The lock installs pip and setuptools too (hashed); the project itself goes in last, without
+# dependencies and without a build environment of its own (it builds with the locked setuptools).
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolves through pip's own index settings (pip-compile uses pip), so it works wherever `pip install` does.
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras \
+		--no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) -o $(LOCK) pyproject.toml
+	$(PY) .ci/deps.py check-lock
+
+audit: $(STAMP)
+	$(PY) .ci/deps.py audit
 
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -36,6 +52,7 @@ demo: $(STAMP)
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
+	$(PY) .ci/deps.py check-lock
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
