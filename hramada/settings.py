@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "ninja",  # django-ninja: the API (hramada.api); serves its Swagger UI files from static
+    "django_prometheus",  # /metrics (hramada.core.health)
     "hramada.core",
     "hramada.people",
     "hramada.places",
@@ -78,6 +79,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: request counts and latencies for /metrics, whatever the others answer.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id, before anything may log; the access log line (LOG_REQUESTS).
+    "hramada.core.logs.RequestIdMiddleware",
+    # Each request starts with reads on the primary and "nothing written yet" (core.replica).
+    "hramada.core.replica.ReplicaStateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "hramada.core.twofactor.TwoFactorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "hramada.urls"
@@ -273,7 +281,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Probes and the metrics scraper talk to an app server directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Pages may load nothing from anywhere but this site: no CDNs, fonts, trackers or inline scripts.
 CONTENT_SECURITY_POLICY = {
@@ -315,9 +324,57 @@ STAFF_PATH_PREFIXES = ("/manage/", "/admin/")
 # reviews, one's profile and data download, login and two-factor pages with recovery codes).
 PRIVATE_PATH_PREFIXES = (*STAFF_PATH_PREFIXES, "/reviews/", "/me/", "/accounts/")
 
+# --- Operations: replica, probes, metrics, logs, error reports (docs/deploy.md) -------------------------
+# A read replica (PostgreSQL streaming standby): only views that ask (core.replica.replica_view) read
+# from it, never a write and never inside a transaction. In tests it mirrors the test database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["hramada.core.replica.ReplicaRouter"]
+
+# /metrics answers these addresses or networks only (the client's address as allauth resolves it
+# behind TRUSTED_PROXY_COUNT proxies); anyone else gets 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+PROMETHEUS_EXPORT_MIGRATIONS = False  # readyz checks migrations; no database query at start-up
+
+# LOG_FORMAT=json: one JSON object per line with the request id (core.logs), the default in
+# production; "text" for a terminal. LOG_REQUESTS: one access line per request (hramada.request).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "hramada.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "hramada.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "hramada.request": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
+        # Django's 4xx warnings would repeat the access line (with the raw path): its errors only.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING" if LOG_REQUESTS else "INFO"},
+    },
 }
+
+# Errors to Sentry, only when SENTRY_DSN is set and sentry-sdk is installed (pip install
+# 'hramada[sentry]'); never personal data (send_default_pii=False, see core.logs.init_sentry).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from hramada.core.logs import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=HRAMADA_ENV, release=env.str("SENTRY_RELEASE", default=""))

@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from hramada.api.api import api
+from hramada.core import health
 from hramada.core.views import public as core_public
 from hramada.news.sitemaps import SITEMAPS
 from hramada.people.views import mfa as mfa_views
@@ -20,7 +21,10 @@ admin.site.site_header = "Hramada"
 admin.site.login = core_public.admin_login
 
 urlpatterns = [
-    path("healthz", core_public.healthz, name="healthz"),
+    # Probes and metrics (core/health.py): no language prefix, no session, no CSRF, never cached.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     # Certificates' short address (/c/<code>, printed with a QR code) and their Open Badges documents:
     # without a language prefix, as credentials name them.

@@ -1,8 +1,6 @@
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -17,13 +15,6 @@ def home(request):
 
 def privacy(request):
     return render(request, "core/public/privacy.html")
-
-
-def healthz(request):
-    """For load balancers: 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 @never_cache

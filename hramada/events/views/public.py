@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hramada.core.errors import DomainError
 from hramada.core.pagination import paginate
+from hramada.core.replica import replica_view
 from hramada.people import services as people_services
 from hramada.questions.forms import AnswersForm
 
@@ -114,6 +115,7 @@ def _detail_context(request, event, *, form=None) -> dict:
 # --- event list and page ---------------------------------------------------------------------------------
 
 
+@replica_view  # a public list: anonymous visitors' copies may be a moment old
 @require_GET
 def event_list(request):
     when = "past" if request.GET.get("when") == "past" else "upcoming"

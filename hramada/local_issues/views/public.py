@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hramada.core.errors import DomainError
 from hramada.core.pagination import paginate
+from hramada.core.replica import replica_view
 from hramada.places.models import Community
 
 from .. import selectors, services
@@ -34,6 +35,7 @@ def network_key(request) -> str:
     return services.network_key(RequestMeta.from_request(request).ip)
 
 
+@replica_view  # a public list: anonymous visitors' copies may be a moment old
 @require_GET
 def issue_list(request):
     filters = selectors.IssueFilters.from_query(request.GET)

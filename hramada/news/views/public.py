@@ -8,6 +8,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from hramada.core.pagination import paginate
+from hramada.core.replica import replica_view
 from hramada.orgs.models import Organisation
 from hramada.places.models import Community
 
@@ -17,6 +18,7 @@ from ..models import Tag
 PER_PAGE = 10
 
 
+@replica_view  # a public list: anonymous visitors' copies may be a moment old
 @require_GET
 def news_list(request):
     tag = Tag.objects.filter(slug=request.GET.get("tag", "")[:70]).first() if request.GET.get("tag") else None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hramada.core.errors import DomainError
+from hramada.core.replica import replica_view
 from hramada.core.storage import safe_filename, send_stored
 from hramada.orgs.models import Organisation
 
@@ -47,6 +48,8 @@ def _form_error(form, exc: DomainError):
 
 
 @login_required
+# Aggregate counts and their exports, nothing the reader has just changed: the replica may serve them.
+@replica_view(signed_in=True)
 @require_GET
 def org_indicators(request, slug, fmt=None):
     organisation = _org_for(request, slug)

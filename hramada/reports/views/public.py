@@ -4,6 +4,8 @@ every small group suppressed (``reports.rules`` says who sees what)."""
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hramada.core.replica import replica_view
+
 from .. import indicators
 from ..forms import PlaceReportForm
 from .common import export_response, page_context
@@ -13,6 +15,8 @@ def _form(request):
     return PlaceReportForm(request.GET or None)
 
 
+# Aggregates that may be a moment old: read from the replica when there is one.
+@replica_view
 @require_GET
 def indicators_page(request, fmt=None):
     form = _form(request)
