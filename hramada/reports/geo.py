@@ -15,13 +15,15 @@ by name, not by size, and the map draws every withheld settlement with the same 
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from hramada.core.privacy import HIDDEN, SMALL, hide_one_more, is_shown, suppress_groups, suppress_small
 from hramada.places.models import Settlement
 
 from . import indicators
 from .indicators import Period, Scope
 
-__all__ = ["HIDDEN", "SMALL", "SettlementReach", "feature_collection", "reach_by_settlement"]
+__all__ = ["HIDDEN", "SMALL", "SettlementReach", "feature_collection", "reach_by_settlement", "table"]
 
 
 @dataclass(frozen=True)
@@ -109,3 +111,27 @@ def feature_collection(reach: list[SettlementReach]) -> dict:
             if r.on_map
         ],
     }
+
+
+def table(reach: list[SettlementReach]) -> indicators.Table:
+    """The table under the map, as the page shows it and the CSV and XLSX files carry it."""
+    return indicators.Table(
+        "by_settlement",
+        _("Reach by settlement"),
+        _(
+            "Unique people reached and participations in each settlement where something happened. A "
+            "person is counted once in each settlement they took part in. Settlements whose coordinates "
+            "are not recorded are in the table only."
+        ),
+        [_("Settlement"), _("Region"), _("People"), _("Participations"), _("On the map")],
+        [
+            [
+                r.name if r.settlement_id is not None else _("place not recorded"),
+                r.region,
+                r.people,
+                r.participations,
+                _("yes") if r.on_map else _("no"),
+            ]
+            for r in reach
+        ],
+    )

@@ -1,3 +1,5 @@
+import dataclasses
+
 from django.http import HttpResponse
 from django.utils.text import slugify
 
@@ -6,15 +8,20 @@ from ..charts import bar_chart
 
 
 def page_context(report) -> dict:
+    reach = geo.reach_by_settlement(report.scope, report.period)
     return {
         "report": report,
         "sections": [(t, bar_chart(t)) for t in report.tables],
-        "reach": geo.reach_by_settlement(report.scope, report.period),  # the map's table
+        "reach": reach,  # the map's settlements; the table under it:
+        "reach_table": geo.table(reach),
     }
 
 
 def export_response(report, fmt: str, name: str) -> HttpResponse:
     filename = slugify(f"{name}-{report.period.label}") or "report"
+    # The page's last table, under the map: reach by settlement.
+    reach = geo.table(geo.reach_by_settlement(report.scope, report.period))
+    report = dataclasses.replace(report, tables=[*report.tables, reach])
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

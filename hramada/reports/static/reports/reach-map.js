@@ -109,11 +109,19 @@
     features.forEach(function (f) {
       if (shown(f.properties.people) && f.properties.people > most) most = f.properties.people;
     });
-    var points = [];
-    // Largest first, so a small circle is never hidden under a large one.
-    features.slice().sort(function (a, b) {
-      return diameter(b.properties.people, most) - diameter(a.properties.people, most);
-    }).forEach(function (f) {
+    // The view first: Leaflet draws markers (and their elements exist) once the map has one.
+    var points = features.map(function (f) {
+      return L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+    });
+    if (points.length === 1) {
+      map.setView(points[0], tiles ? 11 : 8);
+    } else {
+      map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: tiles ? 12 : 9 });
+    }
+    if (!map.getBounds().isValid()) map.fitBounds(BELARUS);
+    // In the answer's order (by name, as the table), so Tab goes through them alphabetically; smaller
+    // circles stack above larger ones, so none is hidden under another.
+    features.forEach(function (f) {
       var c = f.geometry.coordinates;
       var point = L.latLng(c[1], c[0]);
       var size = diameter(f.properties.people, most);
@@ -127,20 +135,14 @@
         }),
         keyboard: true,
         title: label,
+        zIndexOffset: (LARGEST - size) * 1000,
         riseOnHover: true
       });
       marker.bindPopup(figures(props, el));
       marker.addTo(map);
       var icon = marker.getElement();
       if (icon) icon.setAttribute("aria-label", label);
-      points.push(point);
     });
-    if (points.length === 1) {
-      map.setView(points[0], tiles ? 11 : 8);
-    } else {
-      map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: tiles ? 12 : 9 });
-    }
-    if (!map.getBounds().isValid()) map.fitBounds(BELARUS);
     legend(el, most);
   }
 
