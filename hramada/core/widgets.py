@@ -18,3 +18,14 @@ class SearchableSelect(forms.Select):
         context = super().get_context(name, value, attrs)
         context["widget"]["search_url"] = str(self.search_url)
         return context
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (YYYY-MM-DD) whatever the language: Russian's
+    localised format ("31.12.2016") is not a valid value of ``<input type="date">``, so the field shows
+    empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

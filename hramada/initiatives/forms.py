@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hramada.core.widgets import DateInput
 from hramada.places.models import Community
 
 from .models import InitiativeActivity
 
 LANG_LABELS = {"be": _("in Belarusian"), "ru": _("in Russian"), "en": _("in English")}
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -69,6 +70,7 @@ class LinkEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=InitiativeActivity.Kind.choices)
 
     def __init__(self, *args, events, **kwargs):
+        kwargs.setdefault("auto_id", "link-%s")  # beside NewActivityForm, which also has a "kind"
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = events
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hramada.core.images import validate_image
+from hramada.core.widgets import DateInput
 from hramada.questions.forms import AnswersForm
 from hramada.questions.models import Question
 
@@ -85,8 +86,8 @@ class ActivityForm(forms.ModelForm):
         model = PlanActivity
         fields = ["title", "starts_on", "ends_on"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }
 
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hramada.core.widgets import DateInput
 from hramada.orgs.models import Organisation
 from hramada.places.models import Community, Country, Region
 
@@ -19,12 +20,12 @@ class PeriodForm(forms.Form):
     start = forms.DateField(
         label=pgettext_lazy("date range", "From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     end = forms.DateField(
         label=pgettext_lazy("date range", "To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def clean(self):
@@ -139,8 +140,8 @@ class DonorProjectForm(forms.ModelForm):
             "iati_identifier",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
             "countries": forms.CheckboxSelectMultiple,
         }
 
@@ -191,6 +192,8 @@ class PdfRequestForm(PeriodForm):
     )
 
     def __init__(self, *args, **kwargs):
+        # It sits on the page beside the period filter, whose fields have the same names: its own ids.
+        kwargs.setdefault("auto_id", "pdf-%s")
         super().__init__(*args, **kwargs)
         for name in ("year", "start", "end"):
             self.fields[name].widget = forms.HiddenInput()

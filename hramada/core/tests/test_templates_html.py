@@ -68,3 +68,16 @@ def test_paragraphs_hold_no_blocks():
             if end != -1 and (block := blocks.search(text, opening.end(), end)):
                 found.append(f"{path.name}:{text.count(chr(10), 0, opening.start()) + 1} <{block.group(1)}>")
     assert found == []
+
+
+def test_date_inputs_show_an_iso_value_in_every_language():
+    """<input type="date"> takes only YYYY-MM-DD; Russian's localised "31.12.2016" would show empty."""
+    import datetime
+
+    from django.utils import translation
+
+    from hramada.core.widgets import DateInput
+
+    with translation.override("ru"):
+        html = DateInput().render("starts_on", datetime.date(2016, 12, 31))
+    assert 'type="date"' in html and 'value="2016-12-31"' in html
