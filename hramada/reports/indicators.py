@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,8 +62,8 @@ from hramada.local_issues.accountability import (
     suppress_small,
 )
 from hramada.local_issues.models import PUBLIC_LIST, Issue
-from hramada.people.models import Disability, Gender, Person
-from hramada.places.models import Community, Country, Region
+from hramada.people.models import Disability, Gender
+from hramada.places.models import Community, Country, Region, Settlement
 from hramada.programmes.models import (
     ActionPlan,
     Application,
@@ -158,7 +158,29 @@ KINDS = {
     "contest": pgettext_lazy("a kind of participation", "contest team"),
     "issue": pgettext_lazy("a kind of participation", "local issue raised"),
 }
-COLUMNS = ("r_person", "r_kind", "r_settlement", "r_community", "r_region", "r_country")
+COLUMNS = (
+    "r_person",
+    "r_kind",
+    "r_settlement",
+    "r_community",
+    "r_gender",
+    "r_disability",
+)
+
+
+def _consented(person: str) -> dict:
+    """The person's gender and disability as given with consent, else '' (read from the row each
+    source already joins for the home place, so the reach needs no second pass over people)."""
+    return {
+        "r_gender": Case(
+            When(**{f"{person}__gender_consent_at__isnull": False}, then=F(f"{person}__gender")),
+            default=Value(""),
+        ),
+        "r_disability": Case(
+            When(**{f"{person}__disability_consent_at__isnull": False}, then=F(f"{person}__disability")),
+            default=Value(""),
+        ),
+    }
 
 
 def _place(qs, kind: str, settlement: str, community: str, person: str = "person"):
@@ -169,8 +191,7 @@ def _place(qs, kind: str, settlement: str, community: str, person: str = "person
         r_kind=Value(kind),
         r_settlement=Coalesce(f"{settlement}_id", f"{home}_id"),
         r_community=Coalesce(f"{community}_id", f"{person}__home_community_id"),
-        r_region=Coalesce(f"{settlement}__region_id", f"{home}__region_id"),
-        r_country=Coalesce(f"{settlement}__region__country_id", f"{home}__region__country_id"),
+        **_consented(person),
     )
 
 
@@ -189,16 +210,7 @@ def _sources(scope: Scope, period: Period) -> list:
             "application__settlement_id", "community__settlement_id", "person__home_settlement_id"
         ),
         r_community=Coalesce("community_id", "application__community_id", "person__home_community_id"),
-        r_region=Coalesce(
-            "application__settlement__region_id",
-            "community__settlement__region_id",
-            "person__home_settlement__region_id",
-        ),
-        r_country=Coalesce(
-            "application__settlement__region__country_id",
-            "community__settlement__region__country_id",
-            "person__home_settlement__region__country_id",
-        ),
+        **_consented("person"),
     )
     volunteering = _place(
         ShiftSignup.objects.filter(cancelled_at__isnull=True).filter(period.moments("shift__starts_at")),
@@ -232,8 +244,14 @@ def _scoped(sources: dict, scope: Scope) -> dict:
     if scope.kind == "all":
         return sources
     if scope.kind in ("country", "region", "community"):
-        key = {"country": "r_country", "region": "r_region", "community": "r_community"}[scope.kind]
-        return {name: qs.filter(**{key: obj.pk}) for name, qs in sources.items()}
+        # Region and country follow from the participation's settlement (the activity's, else the
+        # person's home), so a place scope is "its settlement is one of the place's".
+        if scope.kind == "community":
+            return {name: qs.filter(r_community=obj.pk) for name, qs in sources.items()}
+        places = Settlement.objects.filter(
+            **({"region__country": obj} if scope.kind == "country" else {"region": obj})
+        ).values("pk")
+        return {name: qs.filter(r_settlement__in=places) for name, qs in sources.items()}
     if scope.kind == "organisation":
         return {
             "event": sources["event"].filter(event__organisation=obj),
@@ -270,7 +288,9 @@ def _scoped(sources: dict, scope: Scope) -> dict:
 
 def _union_sql(querysets) -> tuple[str, list]:
     """SQL for a CTE ``p`` over the participations (columns person_id, kind, settlement_id,
-    community_id, region_id, country_id), and its parameters; None if no source can have rows."""
+    community_id, and the person's gender and disability given with consent, else ''), and its
+    parameters; None if no source can have rows. The region and country of a participation are its
+    settlement's (``_places_join``)."""
     parts, params = [], []
     for i, qs in enumerate(querysets):
         try:
@@ -282,8 +302,21 @@ def _union_sql(querysets) -> tuple[str, list]:
         params.extend(p)
     if not parts:
         return None, []
-    names = "person_id, kind, settlement_id, community_id, region_id, country_id"
+    names = "person_id, kind, settlement_id, community_id, gender, disability"
     return f"WITH p ({names}) AS ({' UNION ALL '.join(parts)}) ", params
+
+
+def _places_join(alias: str) -> tuple[str, str, str]:
+    """(LEFT JOINs from ``alias.settlement_id`` to its settlement and region, the region id, the
+    country id): a participation's region and country are its settlement's."""
+    q = connection.ops.quote_name
+    settlement, region = Settlement._meta, Region._meta
+    join = (
+        f"LEFT JOIN {q(settlement.db_table)} pl_s ON pl_s.{q(settlement.pk.column)} = {alias}.settlement_id "
+        f"LEFT JOIN {q(region.db_table)} pl_r ON pl_r.{q(region.pk.column)} = "
+        f"pl_s.{q(settlement.get_field('region').column)}"
+    )
+    return join, f"pl_r.{q(region.pk.column)}", f"pl_r.{q(region.get_field('country').column)}"
 
 
 def _rows(cte: str, params, select: str) -> list[tuple]:
@@ -409,43 +442,63 @@ def _reach(scope: Scope, period: Period) -> list[Table]:
     if cte is None:
         totals, by_kind, by_country, by_region, by_person = (0, 0, 0, 0), [], [], [], []
     else:
-        # One statement: PostgreSQL materialises a CTE read more than once, so the participations are
-        # gathered once per page, then every breakdown is an aggregate over them.
-        person = connection.ops.quote_name(Person._meta.db_table)
-        pk = connection.ops.quote_name(Person._meta.pk.column)
-
-        def col(name):
-            return "pp." + connection.ops.quote_name(Person._meta.get_field(name).column)
-
+        # One statement. The participations are gathered once, then folded into ``u``: one row per
+        # person, kind and place with how many participations it stands for (one hashed pass; people
+        # take part several times in one place). Every breakdown is then a hashed GROUP BY over ``u``
+        # or over the pairs drawn from it (distinct people per kind, per region, per country; the
+        # settlements of each place; the people with their gender and disability), never a sorted
+        # COUNT(DISTINCT ...) over all the participations. Region and country follow from the
+        # settlement, joined once per (person, settlement) pair, not per participation.
+        join, region, country = _places_join("ps")
+        join_u = _places_join("u")[0]
         rows = _rows(
             cte,
             params,
-            "SELECT 'all', '', COUNT(DISTINCT person_id), COUNT(*), COUNT(DISTINCT settlement_id), "  # noqa: S608
-            "COUNT(DISTINCT community_id) FROM p "
-            "UNION ALL SELECT 'kind', kind, COUNT(DISTINCT person_id), COUNT(*), 0, 0 FROM p GROUP BY kind "
-            "UNION ALL SELECT 'country', CAST(country_id AS TEXT), COUNT(DISTINCT person_id), COUNT(*), "
-            "COUNT(DISTINCT settlement_id), 0 FROM p GROUP BY country_id "
-            "UNION ALL SELECT 'region', CAST(region_id AS TEXT), COUNT(DISTINCT person_id), COUNT(*), "
-            "COUNT(DISTINCT settlement_id), 0 FROM p GROUP BY region_id "
-            f"UNION ALL SELECT 'person', g || '|' || d, COUNT(*), 0, 0, 0 FROM (SELECT DISTINCT p.person_id, "
-            f"CASE WHEN {col('gender_consent_at')} IS NOT NULL THEN {col('gender')} ELSE '' END AS g, "
-            f"CASE WHEN {col('disability_consent_at')} IS NOT NULL THEN {col('disability')} ELSE '' END AS d "
-            f"FROM p JOIN {person} pp ON pp.{pk} = p.person_id) t GROUP BY g, d",
+            ", u AS (SELECT person_id, kind, settlement_id, community_id, gender, disability, COUNT(*) AS n "  # noqa: S608
+            "FROM p GROUP BY person_id, kind, settlement_id, community_id, gender, disability), "
+            "people AS (SELECT person_id, gender, disability FROM u GROUP BY person_id, gender, disability), "
+            "pk AS (SELECT kind, person_id, SUM(n) AS n FROM u GROUP BY kind, person_id), "
+            "ps AS (SELECT person_id, settlement_id, SUM(n) AS n FROM u GROUP BY person_id, settlement_id), "
+            f"pr AS (SELECT {region} AS region_id, {country} AS country_id, ps.person_id, SUM(ps.n) AS n "
+            f"FROM ps {join} GROUP BY {region}, {country}, ps.person_id), "
+            f"places AS (SELECT {region} AS region_id, {country} AS country_id, u.settlement_id FROM "
+            f"(SELECT settlement_id FROM u WHERE settlement_id IS NOT NULL GROUP BY settlement_id) u {join_u}) "
+            "SELECT 'all', '', (SELECT COUNT(*) FROM people), (SELECT SUM(n) FROM u), "
+            "(SELECT COUNT(DISTINCT settlement_id) FROM places), "
+            "(SELECT COUNT(*) FROM (SELECT community_id FROM u WHERE community_id IS NOT NULL "
+            "GROUP BY community_id) c) "
+            "UNION ALL SELECT 'kind', kind, COUNT(*), SUM(n), 0, 0 FROM pk GROUP BY kind "
+            "UNION ALL SELECT 'country', CAST(country_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM "
+            "(SELECT country_id, person_id, SUM(n) AS n FROM pr GROUP BY country_id, person_id) c "
+            "GROUP BY country_id "
+            "UNION ALL SELECT 'region', CAST(region_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM pr "
+            "GROUP BY region_id "
+            "UNION ALL SELECT 'country_settlements', CAST(country_id AS TEXT), COUNT(DISTINCT settlement_id), "
+            "0, 0, 0 FROM places GROUP BY country_id "
+            "UNION ALL SELECT 'region_settlements', CAST(region_id AS TEXT), COUNT(DISTINCT settlement_id), "
+            "0, 0, 0 FROM places GROUP BY region_id "
+            "UNION ALL SELECT 'person', gender || '|' || disability, COUNT(*), 0, 0, 0 FROM people "
+            "GROUP BY gender, disability",
         )
         totals, by_kind, by_country, by_region, by_person = (0, 0, 0, 0), [], [], [], []
+        settled = {"country_settlements": {}, "region_settlements": {}}
         for part, key, a, b, c, d in rows:
-            place = int(key) if part in ("country", "region") and key not in (None, "") else None
+            place = int(key) if part not in ("all", "kind", "person") and key not in (None, "") else None
             if part == "all":
-                totals = (a, b, c, d)
+                totals = (a, b or 0, c, d)
             elif part == "kind":
                 by_kind.append((key, a, b))
+            elif part in settled:
+                settled[part][place] = a
             elif part == "country":
-                by_country.append((place, a, b, c))
+                by_country.append((place, a, b))
             elif part == "region":
-                by_region.append((place, a, b, c))
+                by_region.append((place, a, b))
             else:
                 g, _bar, dis = key.partition("|")
                 by_person.append((g, dis, a))
+        by_country = [(*r, settled["country_settlements"].get(r[0], 0)) for r in by_country]
+        by_region = [(*r, settled["region_settlements"].get(r[0], 0)) for r in by_region]
     people, participations, settlements, communities = totals
 
     genders = {Gender.WOMAN: 0, Gender.MAN: 0, Gender.OTHER: 0, "": 0}
@@ -708,7 +761,12 @@ def reach_by_country(project) -> dict:
     cte, params = _union_sql(_sources(Scope("donor_project", project), Period()))
     if cte is None:
         return {}
-    rows = _rows(cte, params, "SELECT country_id, COUNT(DISTINCT person_id) FROM p GROUP BY country_id")
+    join, _region, country = _places_join("p")
+    rows = _rows(
+        cte,
+        params,
+        f"SELECT {country}, COUNT(DISTINCT p.person_id) FROM p {join} GROUP BY {country}",  # noqa: S608
+    )
     codes = dict(Country.objects.filter(pk__in=[r[0] for r in rows if r[0]]).values_list("pk", "code"))
     return {codes[c]: n for c, n in rows if c in codes}
 
