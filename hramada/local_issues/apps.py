@@ -45,7 +45,11 @@ class LocalIssuesConfig(AppConfig):
         from . import authorities
 
         register_menu_link(
-            45, _("Local issues"), "local_issues:authority_issues", perm="local_issues.act_for_authority"
+            45,
+            _("Local issues"),
+            "local_issues:authority_issues",
+            perm="local_issues.act_for_authority",
+            kind="authority",
         )
         register_manage_section(44, authorities.forwarding_section)
         register_manage_section(45, authorities.authority_section)

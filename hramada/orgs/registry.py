@@ -2,20 +2,25 @@
 
 from django.urls import reverse
 
-# (order, label, url name taking the organisation slug, permission checked on the organisation)
-_menu: list[tuple[int, str, str, str]] = []
+# (order, label, url name taking the organisation slug, permission checked on the organisation, the
+# organisation kind the page is for or None for every kind)
+_menu: list[tuple[int, str, str, str, str | None]] = []
 
 
-def register_menu_link(order: int, label, url_name: str, perm: str = "orgs.change_organisation") -> None:
-    _menu.append((order, label, url_name, perm))
+def register_menu_link(
+    order: int, label, url_name: str, perm: str = "orgs.change_organisation", kind: str | None = None
+) -> None:
+    _menu.append((order, label, url_name, perm, kind))
     _menu.sort(key=lambda item: item[0])
 
 
 def menu_links(user, organisation) -> list[tuple[str, str]]:
+    # The kind is checked apart from the permission: staff pass every permission, and a page for
+    # authorities answers 404 for a sponsor.
     return [
         (label, reverse(url_name, args=[organisation.slug]))
-        for _order, label, url_name, perm in _menu
-        if user.has_perm(perm, organisation)
+        for _order, label, url_name, perm, kind in _menu
+        if (kind is None or organisation.kind == kind) and user.has_perm(perm, organisation)
     ]
 
 
