@@ -174,9 +174,11 @@ api = HramadaAPI(
     version="1",
     # In English for developers: the schema is built once per process, not per request's language.
     description=(
-        "Public data of Hramada (organisations, communities, events, contests, news) and actions with a "
-        "personal token (register for an event, vote, organiser exports). Errors are problem details "
-        "(RFC 9457). Send Accept-Language (be, ru, en) for translated fields. See docs/api.md."
+        "Public data of Hramada (organisations, communities, events, contests, news, programmes, local "
+        "initiatives, local issues and impact indicators) and actions with a personal token (register for "
+        "an event, vote, organiser exports). Errors are problem details (RFC 9457). Send Accept-Language "
+        "(be, ru, en) for translated fields. Public reads are limited per address (or per token, when one "
+        "is sent); over the limit: 429 with Retry-After. See docs/api.md."
     ),
     urls_namespace="json_api",
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
