@@ -517,6 +517,7 @@ def _write(job, rows, step) -> tuple[dict, list]:
                 Person(
                     display_name=row.name[:120],
                     email=row.email,
+                    phone=row.phone,
                     home_settlement_id=row.settlement_id,
                     source=Person.Source.IMPORT,
                 )

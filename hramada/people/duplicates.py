@@ -38,9 +38,6 @@ REASON_EMAIL = _("same e-mail")
 REASON_PHONE = _("same phone")
 REASON_NAME = _("similar name in the same settlement")
 
-# Person has no phone field today; when it gains one, matching by phone starts working unchanged.
-_PERSON_HAS_PHONE = any(f.name == "phone" for f in Person._meta.get_fields())
-
 
 def normalise_name(text: str) -> str:
     """A name reduced for comparison: Latin letters and digits, lower case, single spaces."""
@@ -108,9 +105,7 @@ class Matcher:
     an import of 50,000 rows reads the people once instead of querying per row."""
 
     def __init__(self, people_qs=None):
-        fields = ["id", "public_id", "display_name", "email", "home_settlement_id"]
-        if _PERSON_HAS_PHONE:
-            fields.append("phone")
+        fields = ["id", "public_id", "display_name", "email", "phone", "home_settlement_id"]
         self.by_email: dict[str, list[Person]] = defaultdict(list)
         self.by_phone: dict[str, list[Person]] = defaultdict(list)
         # settlement id -> (normalised names, people), parallel lists for rapidfuzz.process
@@ -122,7 +117,7 @@ class Matcher:
         email = normalise_email(person.email)
         if email:
             self.by_email[email].append(person)
-        phone = normalise_phone(getattr(person, "phone", "")) if _PERSON_HAS_PHONE else ""
+        phone = normalise_phone(person.phone)
         if phone:
             self.by_phone[phone].append(person)
         if person.home_settlement_id:
@@ -166,8 +161,9 @@ def find_matches(candidate: Candidate, *, people=None, limit: int = 5) -> list[M
         query |= Q(email__iexact=email)
     if candidate.settlement_id:
         query |= Q(home_settlement_id=candidate.settlement_id)
-    if _PERSON_HAS_PHONE and normalise_phone(candidate.phone):
-        query |= ~Q(phone="")
+    phone = normalise_phone(candidate.phone)
+    if phone:
+        query |= Q(phone=phone)
     return Matcher(qs.filter(query)).find(candidate, limit=limit)
 
 

@@ -19,6 +19,14 @@ class ProfileForm(forms.Form):
         help_text=_("Your town or village. Type part of its name to find it."),
     )
     home_community = forms.ModelChoiceField(label=_("Your community"), queryset=None, required=False)
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Only so that an organisation that has your number on a list recognises you; never shown to others."
+        ),
+    )
     preferred_language = forms.ChoiceField(
         label=_("Language for e-mails"),
         choices=[("", _("Same as the site"))] + list(settings.LANGUAGES),

@@ -88,6 +88,10 @@ class Person(BaseModel):
     )
     display_name = models.CharField(pgettext_lazy("a person's name", "name"), max_length=120)
     email = models.EmailField(_("e-mail"), blank=True)
+    # In international form (E.164, "+375291234567"), as people.duplicates.normalise_phone writes it:
+    # given by the person on their profile or by an organiser's import; used to recognise the same
+    # person, never shown to others.
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     home_settlement = models.ForeignKey(
         "places.Settlement",
         verbose_name=_("home settlement"),

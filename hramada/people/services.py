@@ -13,6 +13,7 @@ from hramada.core import audit, personal_data
 from hramada.core.errors import DomainError
 
 from .consent import SENSITIVE_FIELDS
+from .duplicates import normalise_phone
 from .models import ConsentRecord, Person, User
 
 
@@ -78,11 +79,24 @@ def update_profile(
     home_settlement=None,
     home_community=None,
     preferred_language="",
+    phone="",
 ) -> Person:
-    """Change the non-sensitive profile; the community, if given, must lie in the home settlement."""
+    """Change the non-sensitive profile; the community, if given, must lie in the home settlement; a
+    phone number is stored in international form."""
     display_name = (display_name or "").strip()
     if not display_name:
         raise DomainError(_("A name is required."), field="display_name")
+    phone = (phone or "").strip()
+    if phone:
+        normalised = normalise_phone(phone)
+        if not normalised:
+            raise DomainError(
+                _(
+                    "This is not a phone number we recognise: write it with the country code, e.g. +375 29 123 45 67."
+                ),
+                field="phone",
+            )
+        phone = normalised
     if (
         home_community is not None
         and home_settlement is not None
@@ -95,6 +109,7 @@ def update_profile(
     person.home_settlement = home_settlement
     person.home_community = home_community
     person.preferred_language = preferred_language
+    person.phone = phone
     person.save()
     audit.record(actor=actor, action="people.profile.updated", target=person)
     return person
@@ -149,6 +164,7 @@ def export_person_section(person: Person) -> dict:
         "id": person.public_id,
         "name": person.display_name,
         "email": person.email,
+        "phone": person.phone,
         "home_settlement": person.home_settlement.full_name if person.home_settlement_id else None,
         "home_community": person.home_community.name if person.home_community_id else None,
         "preferred_language": person.preferred_language,
@@ -229,6 +245,7 @@ def erase_account(*, user: User) -> Person:
     person.consents.all().delete()
     person.display_name = "Former participant"
     person.email = ""
+    person.phone = ""
     person.home_settlement = None
     person.home_community = None
     person.preferred_language = ""
@@ -247,7 +264,7 @@ def erase_account(*, user: User) -> Person:
 # --- merging two records of the same human -------------------------------------------------------------
 
 # Filled in ``keep`` from ``remove`` when empty in ``keep`` (the name is always ``keep``'s).
-_MERGE_FILLED = ("email", "home_settlement", "home_community", "preferred_language", "site_language")
+_MERGE_FILLED = ("email", "phone", "home_settlement", "home_community", "preferred_language", "site_language")
 
 
 def merge_people(*, keep: Person, remove: Person, by, scope=None) -> dict:

@@ -266,6 +266,22 @@ def test_the_organisers_decisions_are_followed_and_invalid_rows_reported(org, or
     assert new in services.people_of(org)
 
 
+def test_a_known_phone_is_the_same_person_and_a_new_ones_phone_is_kept(org, organiser, run):
+    hanna = known_person(org, display_name="Hanna Novik", phone="+375291234567")
+    text = "Name,Phone\nГанна Новік,8 029 123-45-67\nNew One,+375 29 765 43 21\n"
+    job = services.create_import(actor=organiser, organisation=org, kind="people", upload=csv_file(text))
+    job = run(job, organiser)  # the defaults: same phone -> same person
+    assert (job.created_count, job.matched_count) == (1, 1)
+    links = {link.row: link.person for link in ImportedPerson.objects.filter(job=job)}
+    assert links[2] == hanna
+    assert links[3].phone == "+375297654321"
+    # The next list with her number in another writing finds the imported person too.
+    again = services.create_import(
+        actor=organiser, organisation=org, kind="people", upload=csv_file("Name,Tel\nN. One,+375297654321\n")
+    )
+    assert services.preview(again).matched[0][1][0].person == links[3]
+
+
 def test_new_person_decision_overrides_an_exact_match(org, organiser, run):
     known_person(org, display_name="Anna", email="anna@example.org")
     job = services.create_import(

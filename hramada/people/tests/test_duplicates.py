@@ -44,6 +44,16 @@ def test_same_email_scores_100_case_insensitively():
 
 
 @pytest.mark.django_db
+def test_the_same_phone_in_any_writing_is_a_match():
+    known = PersonFactory(display_name="Hanna Novik", phone="+375291234567")
+    PersonFactory(display_name="Someone else", phone="+375297654321")
+    matches = find_matches(Candidate(name="H. Novik", phone="8 029 123-45-67"))
+    assert [(m.person, m.score) for m in matches] == [(known, 95)]
+    assert [str(r) for r in matches[0].reasons] == ["same phone"]
+    assert Matcher().find(Candidate(name="X", phone="+375 29 123 45 67"))[0].person == known
+
+
+@pytest.mark.django_db
 def test_similar_name_counts_only_in_the_same_settlement_and_word_order_does_not_matter():
     bashni, hodosy = SettlementFactory(), SettlementFactory()
     here = PersonFactory(display_name="Ганна Коваль", home_settlement=bashni)

@@ -103,9 +103,12 @@ def test_export_contains_everything_linked_to_the_person():
         shown_publicly=True,
     )
 
+    services.update_profile(person=person, actor=user, display_name="Ala", phone="8 029 123-45-67")
+
     data = services.export_person_data(person)
     json.dumps(data)  # JSON-serialisable as downloaded
     assert data["person"]["email"] == "ala@example.org"
+    assert data["person"]["phone"] == "+375291234567"
     assert data["person"]["gender"] == "woman"
     assert data["person"]["consent_history"][0]["field"] == "gender"
     assert data["account"]["email_addresses"] == [
@@ -127,7 +130,11 @@ def test_erasure_removes_login_and_pseudonymises_but_keeps_the_person_row():
     person = user.person
     services.set_sensitive_field(person=person, actor=user, field="gender", value="woman", consent=True)
     services.update_profile(
-        person=person, actor=user, display_name="Hanna Novik", home_settlement=SettlementFactory()
+        person=person,
+        actor=user,
+        display_name="Hanna Novik",
+        home_settlement=SettlementFactory(),
+        phone="+375 29 123 45 67",
     )
     org = OrganisationFactory()
     Membership.objects.create(organisation=org, person=person, role=Role.MEMBER)
@@ -139,6 +146,7 @@ def test_erasure_removes_login_and_pseudonymises_but_keeps_the_person_row():
     person = Person.objects.get(pk=person.pk)  # the row stays so contributions keep their author
     assert str(person) == "Former participant"
     assert person.email == "" and person.gender == "" and person.home_settlement is None
+    assert person.phone == ""
     assert person.erased_at is not None and person.user is None
     assert not person.consents.exists()
     assert not Membership.objects.filter(person=person).exists()
@@ -182,3 +190,18 @@ def test_erasure_removes_the_name_from_audit_entries_about_the_person():
     services.erase_account(user=leaving)
     assert not AuditEntry.objects.filter(target_label="Hanna Novik").exists()
     assert AuditEntry.objects.filter(action="orgs.member.role_changed").exists()  # what happened stays
+
+
+def test_a_phone_number_is_stored_in_international_form_or_refused():
+    user = UserFactory()
+    services.update_profile(person=user.person, actor=user, display_name="Ala", phone="8 (029) 123-45-67")
+    user.person.refresh_from_db()
+    assert user.person.phone == "+375291234567"
+    with pytest.raises(DomainError) as err:
+        services.update_profile(person=user.person, actor=user, display_name="Ala", phone="call me")
+    assert err.value.field == "phone"
+    user.person.refresh_from_db()
+    assert user.person.phone == "+375291234567"  # nothing lost
+    services.update_profile(person=user.person, actor=user, display_name="Ala", phone="")
+    user.person.refresh_from_db()
+    assert user.person.phone == ""

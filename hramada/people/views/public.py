@@ -43,6 +43,7 @@ def profile(request):
         "home_settlement": person.home_settlement_id,
         "home_community": person.home_community_id,
         "preferred_language": person.preferred_language,
+        "phone": person.phone,
     }
     sensitive_initial = {f: getattr(person, f) for f in SENSITIVE_FIELDS} | {
         f"{f}_consent": getattr(person, f"{f}_consent_at") is not None for f in SENSITIVE_FIELDS
