@@ -217,9 +217,9 @@ def test_news_search_reports_and_an_attendance_import(new_context, server, oeec,
         width = len([v for v in rows[1] if v is not None])
         in_file = [[("" if v is None else str(v)) for v in row[:width]] for row in rows[2:]]
         assert all(v is None for row in rows[1:] for v in row[width:])
-        (caption,) = (
-            [sheet.title] if sheet.title in tables else [c for c in tables if c.startswith(sheet.title)]
-        )
+        found = [sheet.title] if sheet.title in tables else [c for c in tables if c.startswith(sheet.title)]
+        assert len(found) == 1, (sheet.title, list(tables))
+        caption = found[0]
         assert in_file == tables[caption], (caption, in_file, tables[caption])
         compared.add(caption)
     assert {"Reach", "People by gender", "By region"} <= compared, compared
