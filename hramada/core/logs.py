@@ -29,8 +29,11 @@ access_logger = logging.getLogger("hramada.request")
 _SANE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,99}$")
 
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
-# Four or more hex groups joined by colons (with "::" allowed): IPv6, not times such as 12:30:05.
-_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+# Hex groups joined by colons, possibly ending in an IPv4 address (::ffff:192.0.2.1); only taken for
+# an address with "::" or at least four colons (_looks_like_ipv6), so times such as 12:30:05 stay.
+_IPV6 = re.compile(
+    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:])"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 # Record attributes a log call may pass in ``extra`` and that are written out; anything else (Django
@@ -50,14 +53,14 @@ EXTRA_FIELDS = (
 
 
 def _looks_like_ipv6(text: str) -> bool:
-    return text.count(":") >= 2 and any(c in "abcdefABCDEF0123456789" for c in text.replace(":", ""))
+    return "::" in text or text.count(":") >= 4
 
 
 def scrub(text: str) -> str:
     """The text with IP addresses and e-mail addresses replaced by placeholders."""
     text = _EMAIL.sub("[email]", text)
-    text = _IPV4.sub("[ip]", text)
-    return _IPV6.sub(lambda m: "[ip]" if _looks_like_ipv6(m.group(0)) else m.group(0), text)
+    text = _IPV6.sub(lambda m: "[ip]" if _looks_like_ipv6(m.group(0)) else m.group(0), text)
+    return _IPV4.sub("[ip]", text)
 
 
 class JsonFormatter(logging.Formatter):
