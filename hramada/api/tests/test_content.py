@@ -165,3 +165,15 @@ def test_new_reads_have_etags_and_cursors(client):
     second = client.get(f"/api/news?limit=2&cursor={first.json()['next_cursor']}").json()
     listed = [p["id"] for p in first.json()["items"] + second["items"]]
     assert listed == sorted((p.public_id for p in posts), reverse=True)
+
+
+@pytest.mark.parametrize("path", ["/api/news", "/api/programmes", "/api/initiatives", "/api/issues"])
+def test_lists_cost_the_same_few_queries_for_many_items(client, django_assert_max_num_queries, path):
+    for _ in range(6):
+        post = PostFactory()
+        post.tags.create(name="Roads", slug=f"roads-{post.pk}")
+        PartnerFactory(programme=ProgrammeFactory())
+        InitiativeFactory()
+        IssueFactory()
+    with django_assert_max_num_queries(6):
+        assert len(ids(client.get(path))) == 6
