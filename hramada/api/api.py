@@ -92,10 +92,6 @@ def _refused(exc: DomainError) -> ApiProblem:
     return ApiProblem(422, _("Refused"), exc.message, kind="refused")
 
 
-# Short names for the shared helpers (the operations below read better with them).
-_pid, _place = pid, place
-
-
 # --- The API object and its problem documents -----------------------------------------------------------
 
 
@@ -276,7 +272,7 @@ def _community(community) -> dict:
         "name": community.name,
         "summary": community.summary or "",
         "description": community.description or "",
-        "place": _place(community.settlement),
+        "place": place(community.settlement),
         "url": reverse("places:community", args=[community.slug]),
     }
 
@@ -312,7 +308,7 @@ def _event(event, *, detail: bool = False) -> dict:
         "address": event.address or "",
         "online": bool(event.online_url),
         "organisation": event.organisation.public_id,
-        "place": _place(event.settlement),
+        "place": place(event.settlement),
         "registration_mode": event.registration_mode,
         "registration_open": registration_open(event),
         "capacity": event.capacity,
@@ -360,7 +356,7 @@ def events(
     if starts_before:
         qs = qs.filter(starts_at__date__lte=starts_before)
     if organisation:
-        qs = qs.filter(organisation__public_id=_pid(organisation))
+        qs = qs.filter(organisation__public_id=pid(organisation))
     return page(qs, cursor=cursor, limit=limit, serialize=_event)
 
 
@@ -436,7 +432,7 @@ def _project(project) -> dict:
         "category": project.category.public_id,
         "title": project.title,
         "summary": project.summary or "",
-        "place": _place(project.settlement),
+        "place": place(project.settlement),
         "community": project.community.public_id if project.community_id else None,
         "url": reverse("contests:project", args=[project.public_id]),
     }
@@ -457,13 +453,13 @@ def edition_projects(
     found = _published_edition(edition_id)
     qs = _public_projects().filter(edition=found)
     if category:
-        qs = qs.filter(category__public_id=_pid(category))
+        qs = qs.filter(category__public_id=pid(category))
     return page(qs, cursor=cursor, limit=limit, serialize=_project)
 
 
 @public.get("/projects/{project_id}", response={200: schemas.Project, **ERRORS})
 def project(request, project_id: str):
-    found = contest_selectors.public_project(_pid(project_id))
+    found = contest_selectors.public_project(pid(project_id))
     if found is None:
         raise not_found()
     return _project(found)
@@ -526,7 +522,7 @@ def me(request):
 
 
 def _vote_target(request, project_id: str):
-    project = vote_selectors.vote_target(_pid(project_id), request.auth.user)
+    project = vote_selectors.vote_target(pid(project_id), request.auth.user)
     if project is None:
         raise not_found(_("No project with this id takes part in a vote."))
     return project
@@ -671,7 +667,7 @@ def _may_export(token, event) -> bool:
 def attendance(request, event_id: str):
     """The organisers' attendance list as CSV (the same file as on the event's attendance page)."""
     token = _require(request, Scope.EXPORTS)
-    found = Event.objects.filter(public_id=_pid(event_id)).select_related("organisation").first()
+    found = Event.objects.filter(public_id=pid(event_id)).select_related("organisation").first()
     if found is None or not _may_export(token, found):
         raise not_found()
     services.audit_use(
