@@ -65,6 +65,7 @@ ROOT = harness.ROOT
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 VENV_BIN = Path(sys.executable).parent
 GOAL = 0.9
+WEIGHTS = {"browse": 8, "vote": 1, "register": 1}  # the mix of a vote day: mostly people reading
 GRACE = 5.0  # seconds after a fault is repaired that still count as its window
 TICKS = os.sysconf("SC_CLK_TCK")
 USER_AGENTS = [
@@ -386,9 +387,9 @@ def main():  # noqa: PLR0912, PLR0915 - one linear script
     parser.add_argument("--fault-seconds", type=int, default=60, help="length of the fault phase")
     parser.add_argument("--users", type=int, default=24, help="locust users (concurrent visitors)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per app server")
-    parser.add_argument("--votes", type=int, default=600, help="prepared votes (each sent at most once)")
-    parser.add_argument("--registrations", type=int, default=300, help="prepared registrations")
-    parser.add_argument("--places", type=int, default=150, help="places of the event")
+    parser.add_argument("--votes", type=int, default=1200, help="prepared votes (each sent at most once)")
+    parser.add_argument("--registrations", type=int, default=1000, help="prepared registrations")
+    parser.add_argument("--places", type=int, default=300, help="places of the event")
     parser.add_argument("--pg-port", type=int, default=55432, help="primary; the standby gets the next port")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) at the end")
     parser.add_argument("--seed", type=int, default=5)
@@ -647,19 +648,20 @@ def run(args, rng, tmp, cluster, pg_port, standby_port, failures):  # noqa: PLR0
     phases = {}
     sent = {"votes": [], "registrations": []}
 
-    # The writes are a pool: each phase gets what the phases before it left (a third is kept for the faults).
-    reserve_v, reserve_r = len(votes) // 3, len(registrations) // 3
-    pools = {
-        "measure": (votes[reserve_v:], registrations[reserve_r:]),
-        "faults": (votes[:reserve_v], registrations[:reserve_r]),
-    }
-    used = set()
+    # Each phase gets its share of the prepared writes, in proportion to its length, so every phase sees
+    # the same mix as long as its share lasts (then its visitors only browse: the "kinds" column shows it).
+    total_seconds = 2 * args.rounds * args.phase_seconds + args.fault_seconds
+    shares = {"v": 0, "r": 0}
+
+    def share(items, kind, seconds):
+        n = len(items) * seconds // total_seconds
+        part = items[shares[kind] : shares[kind] + n]
+        shares[kind] += n
+        return part
 
     def phase(name, seconds, upstreams, faults=None):
         set_upstreams(upstreams)
-        pool_votes, pool_regs = pools["faults" if faults else "measure"]
-        plan_votes = [v for v in pool_votes if v["key"] not in used]
-        plan_regs = [r for r in pool_regs if r["key"] not in used]
+        plan_votes, plan_regs = share(votes, "v", seconds), share(registrations, "r", seconds)
         plan = tmp / f"plan-{name}.json"
         out = tmp / f"out-{name}.jsonl"
         plan.write_text(
@@ -668,7 +670,7 @@ def run(args, rng, tmp, cluster, pg_port, standby_port, failures):  # noqa: PLR0
                     "votes": plan_votes,
                     "registrations": plan_regs,
                     "browse": browse,
-                    "weights": {"browse": 6, "vote": 2, "register": 1},
+                    "weights": WEIGHTS,
                 }
             )
         )
@@ -694,7 +696,6 @@ def run(args, rng, tmp, cluster, pg_port, standby_port, failures):  # noqa: PLR0
             raise RuntimeError(f"locust recorded nothing in phase {name} (see {tmp}/locust-{name}.log)")
         first, last = min(x["t"] for x in lines), max(x["t"] for x in lines)
         by_key = {x["key"]: x for x in lines if "key" in x}
-        used.update(by_key)
         sent["votes"] += [dict(v, outcome=by_key[v["key"]]) for v in plan_votes if v["key"] in by_key]
         sent["registrations"] += [dict(r, outcome=by_key[r["key"]]) for r in plan_regs if r["key"] in by_key]
         errors = [x for x in lines if x["status"] == 0 or x["status"] >= 500]
@@ -941,7 +942,8 @@ def report(args, phases, replica_on) -> dict:
         f"set-up: PostgreSQL 15 primary + streaming standby, Redis, RQ worker, nginx, gunicorn "
         f"{args.workers} sync workers per app server; production settings; replica reads "
         f"{'on (DATABASE_REPLICA_URL)' if replica_on else 'OFF (DATABASE_REPLICA_URL not understood)'}; "
-        f"locust {args.users} users, no pause; mix browse 6 : vote 2 : register 1 (writes bounded)"
+        f"locust {args.users} users, no pause; mix browse {WEIGHTS['browse']} : vote "
+        f"{WEIGHTS['vote']} : register {WEIGHTS['register']} (writes bounded)"
     )
     print(
         f"{'phase':8} {'req/s':>7} {'requests':>9} {'errors':>7}  {'app ms':>7} {'pg ms':>6} {'redis':>6} "
