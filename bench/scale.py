@@ -35,7 +35,10 @@ Checks (exit status 1 if any fails, after the RESULT line):
     restarted under them are requeued once, as an operator would, and must then succeed).
 Everything started is stopped at the end, also on failure or Ctrl-C.
 
-    .venv/bin/python bench/scale.py [--phase-seconds 40] [--fault-seconds 60] [--users 24]
+    .venv/bin/python bench/scale.py [--phase-seconds 20] [--rounds 2] [--fault-seconds 60] [--users 24] [--keep]
+
+About 4-5 minutes on the 2-core development machine (255 s in the run of 5 December 2026); root runs
+PostgreSQL as the `postgres` user (initdb refuses root). Needs nginx and redis-server (Debian packages).
 
 Last line: RESULT scale <req/s with 2 servers> req/s baseline <req/s with 1 server> ratio <two/one>
 (on 2 cores no gain is possible: the goal is a ratio of at least 0.9, i.e. no loss from the second server)
