@@ -33,8 +33,11 @@ share of women is of those who gave a gender; of people with a disability, of th
 from the total (``local_issues.accountability.suppress_small``). Shares are shown only when no group
 of their breakdown is hidden.
 
-Cost: each figure is one SQL query over the participations (``UNION ALL`` of the five sources), a
-fixed number of queries whatever the data; it runs on PostgreSQL and SQLite alike.
+Cost: a fixed number of queries whatever the data; the reach tables are one statement that gathers
+the participations (``UNION ALL`` of the five sources) once and folds them per person, kind and
+place before every breakdown (hashed ``GROUP BY``s, no ``COUNT(DISTINCT)`` over all of them); contest
+votes read the projects' maintained ``vote_count``. It runs on PostgreSQL and SQLite alike
+(docs/reports.md, "Performance").
 """
 
 import datetime as dt
@@ -437,37 +440,47 @@ def _suppressed_column(keys: list, counts: list[int]) -> list:
     return [shown[k] for k in keys]
 
 
+PLACE_PARTS = ("country", "region", "country_settlements", "region_settlements")
+
+
 def _reach(scope: Scope, period: Period) -> list[Table]:
     cte, params = _union_sql(_sources(scope, period))
     if cte is None:
         totals, by_kind, by_country, by_region, by_person = (0, 0, 0, 0), [], [], [], []
     else:
         # One statement. The participations are gathered once, then folded into ``u``: one row per
-        # person, kind and place with how many participations it stands for (one hashed pass; people
-        # take part several times in one place). Every breakdown is then a hashed GROUP BY over ``u``
-        # or over the pairs drawn from it (distinct people per kind, per region, per country; the
-        # settlements of each place; the people with their gender and disability), never a sorted
-        # COUNT(DISTINCT ...) over all the participations. Region and country follow from the
-        # settlement, joined once per (person, settlement) pair, not per participation.
-        join, region, country = _places_join("ps")
-        join_u = _places_join("u")[0]
+        # person, kind, settlement and community with how many participations it stands for (one
+        # hashed pass; people take part several times in one place). From ``u``, hashed GROUP BYs,
+        # never a sorted COUNT(DISTINCT ...) over all the participations: ``persons`` (one row per
+        # person: gender and disability, and a 0/1 column per kind they took part in), the
+        # (region, person) pairs (region and country joined from the settlement per row of ``u``,
+        # not per participation) and the settlements of each place.
+        join, region, country = _places_join("u")
+        kinds = list(KINDS)
+        if not all(k.isidentifier() for k in kinds):  # inlined below as SQL literals
+            raise ValueError("a kind of participation must be a plain name")
+        flags = ", ".join(f"MAX(CASE WHEN kind = '{k}' THEN 1 ELSE 0 END) AS k_{k}" for k in kinds)
+        kind_people = " ".join(
+            f"UNION ALL SELECT 'kind_people', '{k}', k_{k}, 0, 0, 0 FROM kp"  # noqa: S608
+            for k in kinds
+        )
         rows = _rows(
             cte,
             params,
             ", u AS (SELECT person_id, kind, settlement_id, community_id, gender, disability, COUNT(*) AS n "  # noqa: S608
             "FROM p GROUP BY person_id, kind, settlement_id, community_id, gender, disability), "
-            "people AS (SELECT person_id, gender, disability FROM u GROUP BY person_id, gender, disability), "
-            "pk AS (SELECT kind, person_id, SUM(n) AS n FROM u GROUP BY kind, person_id), "
-            "ps AS (SELECT person_id, settlement_id, SUM(n) AS n FROM u GROUP BY person_id, settlement_id), "
-            f"pr AS (SELECT {region} AS region_id, {country} AS country_id, ps.person_id, SUM(ps.n) AS n "
-            f"FROM ps {join} GROUP BY {region}, {country}, ps.person_id), "
+            f"persons AS (SELECT gender, disability, {flags} FROM u GROUP BY person_id, gender, disability), "
+            f"kp AS (SELECT {', '.join(f'SUM(k_{k}) AS k_{k}' for k in kinds)} FROM persons), "
+            f"pr AS (SELECT {region} AS region_id, {country} AS country_id, u.person_id, SUM(u.n) AS n "
+            f"FROM u {join} GROUP BY {region}, {country}, u.person_id), "
             f"places AS (SELECT {region} AS region_id, {country} AS country_id, u.settlement_id FROM "
-            f"(SELECT settlement_id FROM u WHERE settlement_id IS NOT NULL GROUP BY settlement_id) u {join_u}) "
-            "SELECT 'all', '', (SELECT COUNT(*) FROM people), (SELECT SUM(n) FROM u), "
+            f"(SELECT settlement_id FROM u WHERE settlement_id IS NOT NULL GROUP BY settlement_id) u {join}) "
+            "SELECT 'all', '', (SELECT COUNT(*) FROM persons), (SELECT SUM(n) FROM u), "
             "(SELECT COUNT(DISTINCT settlement_id) FROM places), "
             "(SELECT COUNT(*) FROM (SELECT community_id FROM u WHERE community_id IS NOT NULL "
             "GROUP BY community_id) c) "
-            "UNION ALL SELECT 'kind', kind, COUNT(*), SUM(n), 0, 0 FROM pk GROUP BY kind "
+            "UNION ALL SELECT 'kind', kind, 0, SUM(n), 0, 0 FROM u GROUP BY kind "
+            f"{kind_people} "
             "UNION ALL SELECT 'country', CAST(country_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM "
             "(SELECT country_id, person_id, SUM(n) AS n FROM pr GROUP BY country_id, person_id) c "
             "GROUP BY country_id "
@@ -477,17 +490,20 @@ def _reach(scope: Scope, period: Period) -> list[Table]:
             "0, 0, 0 FROM places GROUP BY country_id "
             "UNION ALL SELECT 'region_settlements', CAST(region_id AS TEXT), COUNT(DISTINCT settlement_id), "
             "0, 0, 0 FROM places GROUP BY region_id "
-            "UNION ALL SELECT 'person', gender || '|' || disability, COUNT(*), 0, 0, 0 FROM people "
+            "UNION ALL SELECT 'person', gender || '|' || disability, COUNT(*), 0, 0, 0 FROM persons "
             "GROUP BY gender, disability",
         )
         totals, by_kind, by_country, by_region, by_person = (0, 0, 0, 0), [], [], [], []
         settled = {"country_settlements": {}, "region_settlements": {}}
+        kind_parts, kind_people = {}, {}
         for part, key, a, b, c, d in rows:
-            place = int(key) if part not in ("all", "kind", "person") and key not in (None, "") else None
+            place = int(key) if part in PLACE_PARTS and key not in (None, "") else None
             if part == "all":
                 totals = (a, b or 0, c, d)
             elif part == "kind":
-                by_kind.append((key, a, b))
+                kind_parts[key] = b
+            elif part == "kind_people":
+                kind_people[key] = a
             elif part in settled:
                 settled[part][place] = a
             elif part == "country":
@@ -497,6 +513,7 @@ def _reach(scope: Scope, period: Period) -> list[Table]:
             else:
                 g, _bar, dis = key.partition("|")
                 by_person.append((g, dis, a))
+        by_kind = [(k, kind_people.get(k) or 0, n) for k, n in kind_parts.items()]
         by_country = [(*r, settled["country_settlements"].get(r[0], 0)) for r in by_country]
         by_region = [(*r, settled["region_settlements"].get(r[0], 0)) for r in by_region]
     people, participations, settlements, communities = totals
