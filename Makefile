@@ -23,7 +23,7 @@ VNU_VERSION := 26.9.27
 VNU_SHA256 := 22f15dd39a33bed929d2a5c0cddf5946849a647eca9272bf4d5d00bc7e7a4d47
 VNU_JAR := $(VENV)/vnu/vnu-$(VNU_VERSION).jar
 
-.PHONY: demo test install lint unit unit-pg e2e vnu messages clean lock audit
+.PHONY: demo test install lint unit unit-pg e2e vnu messages clean lock audit backup-test
 
 # The lock installs pip and setuptools too (hashed); the project itself goes in last, without
 # dependencies and without a build environment of its own (it builds with the locked setuptools).
@@ -44,6 +44,10 @@ lock: $(STAMP)
 
 audit: $(STAMP)
 	$(PY) .ci/deps.py audit
+
+# Back up a scratch database with the demo data, restore it into a fresh one, compare (.ci/backup-test).
+backup-test: $(STAMP)
+	bash .ci/backup-test
 
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
