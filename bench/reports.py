@@ -102,10 +102,10 @@ def seed(people: int, participations: int, votes: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")  # the seed only; the page keeps the production limit
         cursor.execute(
-            f"INSERT INTO {_t(Person)} (public_id, created_at, updated_at, display_name, email, "
+            f"INSERT INTO {_t(Person)} (public_id, created_at, updated_at, display_name, email, phone, "
             "preferred_language, site_language, source, gender, gender_consent_at, disability, "
             "disability_consent_at, home_settlement_id) "
-            "SELECT 'P' || lpad(i::text, 25, '0'), %s, %s, 'Person ' || i, '', '', '', 'import', "
+            "SELECT 'P' || lpad(i::text, 25, '0'), %s, %s, 'Person ' || i, '', '', '', '', 'import', "
             "CASE WHEN i %% 10 < 6 THEN (CASE WHEN i %% 3 < 2 THEN 'woman' ELSE 'man' END) ELSE '' END, "
             "CASE WHEN i %% 10 < 6 THEN %s::timestamptz END, "
             "CASE WHEN i %% 10 >= 7 THEN (CASE WHEN i %% 100 < 73 THEN 'yes' ELSE 'none' END) ELSE '' END, "

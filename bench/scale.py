@@ -536,7 +536,7 @@ def run(args, rng, tmp, cluster, pg_port, standby_port, failures):  # noqa: PLR0
             ],
             env=env,
         )  # fmt: skip
-        if not wait_http(app_ports[name], "/healthz", 120, https):
+        if not wait_http(app_ports[name], "/readyz", 120, https):
             raise RuntimeError(f"app server {name} did not start (see {tmp}/app{name}.log)")
 
     def set_upstreams(names):
@@ -554,7 +554,7 @@ def run(args, rng, tmp, cluster, pg_port, standby_port, failures):  # noqa: PLR0
     set_upstreams(["A"])
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     cluster.spawn("nginx", [nginx, "-c", tmp / "nginx.conf", "-e", tmp / "nginx-error.log"])
-    if not wait_http(nginx_port, "/healthz", 20):
+    if not wait_http(nginx_port, "/readyz", 20):
         raise RuntimeError(f"nginx did not start (see {tmp}/nginx.log)")
 
     # Votes: fetch each voter's challenge through nginx and solve it beforehand (not timed) -------------

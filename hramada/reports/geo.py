@@ -1,10 +1,11 @@
 """Reach by settlement, for the map on the indicators pages and its table (docs/reports.md, "Reach on
 the map").
 
-The participations are the indicators' own (``indicators._sources`` and ``_union_sql``, called, never
-restated), so a settlement's figures are the same people and participations the indicators count for
-that scope and period: unique people reached there (a person counted once per settlement) and
-participations there. One SQL query, grouped by settlement, plus one for the settlements' names.
+The figures come from the indicators' own reach statement (``indicators._reach_rows``, its
+``by_settlement`` part), so a settlement's figures are the same people and participations the
+indicators count for that scope and period: unique people reached there (a person counted once per
+settlement) and participations there. The indicators page hands over the figures its report already
+holds (no second pass over the participations); the GeoJSON endpoint runs the statement itself.
 
 Small groups: people 1-4 show as "<5" (``core.privacy``). A settlement whose people are withheld
 shows no participation count either (a participation count of 5 or more beside "<5" people narrows
@@ -43,22 +44,15 @@ class SettlementReach:
         return self.latitude is not None and self.longitude is not None
 
 
-def _counts(scope: Scope, period: Period) -> list[tuple]:
-    """[(settlement id or None, unique people, participations)] before suppression."""
-    cte, params = indicators._union_sql(indicators._sources(scope, period))
-    if cte is None:
-        return []
-    return indicators._rows(
-        cte,
-        params,
-        "SELECT settlement_id, COUNT(DISTINCT person_id), COUNT(*) FROM p GROUP BY settlement_id",
-    )
-
-
-def reach_by_settlement(scope: Scope, period: Period) -> list[SettlementReach]:
+def reach_by_settlement(
+    scope: Scope, period: Period, counts: list[tuple] | None = None
+) -> list[SettlementReach]:
     """Every settlement with a participation in ``scope`` and ``period``, by name (the active language),
-    the unplaced participations last; small groups suppressed."""
-    rows = [(key, people, n) for key, people, n in _counts(scope, period) if people]
+    the unplaced participations last; small groups suppressed. ``counts``: the report's
+    ``by_settlement`` when the page already has it (else computed here, by the same statement)."""
+    if counts is None:
+        counts = indicators._reach_rows(scope, period)["by_settlement"]
+    rows = [(key, people, n) for key, people, n in counts if people]
     people = suppress_groups({key: n for key, n, _parts in rows})
     true_parts = {key: n for key, _people, n in rows}
     # Beside withheld people, participations say only whether they too are fewer than five.

@@ -350,6 +350,9 @@ class Report:
     period: Period
     tables: list[Table]
     definitions: list[tuple[str, str]]
+    # [(settlement id or None, people, participations)] before suppression: the map's (``geo``),
+    # from the same statement as the reach tables.
+    by_settlement: list[tuple] = field(default_factory=list)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -440,82 +443,88 @@ def _suppressed_column(keys: list, counts: list[int]) -> list:
     return [shown[k] for k in keys]
 
 
-PLACE_PARTS = ("country", "region", "country_settlements", "region_settlements")
+PLACE_PARTS = ("country", "region", "settlement", "country_settlements", "region_settlements")
 
 
-def _reach(scope: Scope, period: Period) -> list[Table]:
+def _reach_rows(scope: Scope, period: Period) -> dict:
+    """The reach's figures before suppression, from one statement: ``totals`` (people, participations,
+    settlements, communities), ``by_kind`` [(kind, people, participations)], ``by_country`` and
+    ``by_region`` [(id or None, people, participations, settlements)], ``by_person`` [(gender,
+    disability, people)] and ``by_settlement`` [(settlement id or None, people, participations)] (the
+    map's, ``geo``)."""
+    out = {
+        "totals": (0, 0, 0, 0),
+        "by_kind": [],
+        "by_country": [],
+        "by_region": [],
+        "by_person": [],
+        "by_settlement": [],
+    }
     cte, params = _union_sql(_sources(scope, period))
     if cte is None:
-        totals, by_kind, by_country, by_region, by_person = (0, 0, 0, 0), [], [], [], []
-    else:
-        # One statement. The participations are gathered once, then folded into ``u``: one row per
-        # person, kind, settlement and community with how many participations it stands for (one
-        # hashed pass; people take part several times in one place). From ``u``, hashed GROUP BYs,
-        # never a sorted COUNT(DISTINCT ...) over all the participations: ``persons`` (one row per
-        # person: gender and disability, and a 0/1 column per kind they took part in), the
-        # (region, person) pairs (region and country joined from the settlement per row of ``u``,
-        # not per participation) and the settlements of each place.
-        join, region, country = _places_join("u")
-        kinds = list(KINDS)
-        if not all(k.isidentifier() for k in kinds):  # inlined below as SQL literals
-            raise ValueError("a kind of participation must be a plain name")
-        flags = ", ".join(f"MAX(CASE WHEN kind = '{k}' THEN 1 ELSE 0 END) AS k_{k}" for k in kinds)
-        kind_people = " ".join(
-            f"UNION ALL SELECT 'kind_people', '{k}', k_{k}, 0, 0, 0 FROM kp"  # noqa: S608
-            for k in kinds
-        )
-        rows = _rows(
-            cte,
-            params,
-            ", u AS (SELECT person_id, kind, settlement_id, community_id, gender, disability, COUNT(*) AS n "  # noqa: S608
-            "FROM p GROUP BY person_id, kind, settlement_id, community_id, gender, disability), "
-            f"persons AS (SELECT gender, disability, {flags} FROM u GROUP BY person_id, gender, disability), "
-            f"kp AS (SELECT {', '.join(f'SUM(k_{k}) AS k_{k}' for k in kinds)} FROM persons), "
-            f"pr AS (SELECT {region} AS region_id, {country} AS country_id, u.person_id, SUM(u.n) AS n "
-            f"FROM u {join} GROUP BY {region}, {country}, u.person_id), "
-            f"places AS (SELECT {region} AS region_id, {country} AS country_id, u.settlement_id FROM "
-            f"(SELECT settlement_id FROM u WHERE settlement_id IS NOT NULL GROUP BY settlement_id) u {join}) "
-            "SELECT 'all', '', (SELECT COUNT(*) FROM persons), (SELECT SUM(n) FROM u), "
-            "(SELECT COUNT(DISTINCT settlement_id) FROM places), "
-            "(SELECT COUNT(*) FROM (SELECT community_id FROM u WHERE community_id IS NOT NULL "
-            "GROUP BY community_id) c) "
-            "UNION ALL SELECT 'kind', kind, 0, SUM(n), 0, 0 FROM u GROUP BY kind "
-            f"{kind_people} "
-            "UNION ALL SELECT 'country', CAST(country_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM "
-            "(SELECT country_id, person_id, SUM(n) AS n FROM pr GROUP BY country_id, person_id) c "
-            "GROUP BY country_id "
-            "UNION ALL SELECT 'region', CAST(region_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM pr "
-            "GROUP BY region_id "
-            "UNION ALL SELECT 'country_settlements', CAST(country_id AS TEXT), COUNT(DISTINCT settlement_id), "
-            "0, 0, 0 FROM places GROUP BY country_id "
-            "UNION ALL SELECT 'region_settlements', CAST(region_id AS TEXT), COUNT(DISTINCT settlement_id), "
-            "0, 0, 0 FROM places GROUP BY region_id "
-            "UNION ALL SELECT 'person', gender || '|' || disability, COUNT(*), 0, 0, 0 FROM persons "
-            "GROUP BY gender, disability",
-        )
-        totals, by_kind, by_country, by_region, by_person = (0, 0, 0, 0), [], [], [], []
-        settled = {"country_settlements": {}, "region_settlements": {}}
-        kind_parts, kind_people = {}, {}
-        for part, key, a, b, c, d in rows:
-            place = int(key) if part in PLACE_PARTS and key not in (None, "") else None
-            if part == "all":
-                totals = (a, b or 0, c, d)
-            elif part == "kind":
-                kind_parts[key] = b
-            elif part == "kind_people":
-                kind_people[key] = a
-            elif part in settled:
-                settled[part][place] = a
-            elif part == "country":
-                by_country.append((place, a, b))
-            elif part == "region":
-                by_region.append((place, a, b))
-            else:
-                g, _bar, dis = key.partition("|")
-                by_person.append((g, dis, a))
-        by_kind = [(k, kind_people.get(k) or 0, n) for k, n in kind_parts.items()]
-        by_country = [(*r, settled["country_settlements"].get(r[0], 0)) for r in by_country]
-        by_region = [(*r, settled["region_settlements"].get(r[0], 0)) for r in by_region]
+        return out
+    # One statement. The participations ``p`` are gathered once (a CTE read several times is kept, not
+    # run again), then every figure is a hashed GROUP BY over them or over what is folded from them,
+    # never a sorted COUNT(DISTINCT ...) over all the participations. Two folds read ``p``: ``sp``, one
+    # row per settlement and person with its participations (the map's figures; folded again into
+    # ``persons``, one row per person with gender and disability, and into ``pr``, one row per region
+    # and person, the settlement's region joined per row of ``sp``, not per participation), and ``kp``,
+    # one row per kind and person.
+    join, region, country = _places_join("sp")
+    rows = _rows(
+        cte,
+        params,
+        ", sp AS (SELECT settlement_id, person_id, gender, disability, COUNT(*) AS n FROM p "  # noqa: S608
+        "GROUP BY settlement_id, person_id, gender, disability), "
+        "persons AS (SELECT gender, disability FROM sp GROUP BY person_id, gender, disability), "
+        "kp AS (SELECT kind, COUNT(*) AS n FROM p GROUP BY kind, person_id), "
+        f"pr AS (SELECT {region} AS region_id, {country} AS country_id, sp.person_id, SUM(sp.n) AS n "
+        f"FROM sp {join} GROUP BY {region}, {country}, sp.person_id), "
+        f"places AS (SELECT {region} AS region_id, {country} AS country_id, sp.settlement_id FROM "
+        f"(SELECT settlement_id FROM sp WHERE settlement_id IS NOT NULL GROUP BY settlement_id) sp {join}) "
+        "SELECT 'all', '', (SELECT COUNT(*) FROM persons), (SELECT SUM(n) FROM sp), "
+        "(SELECT COUNT(*) FROM places), "
+        "(SELECT COUNT(*) FROM (SELECT community_id FROM p WHERE community_id IS NOT NULL "
+        "GROUP BY community_id) c) "
+        "UNION ALL SELECT 'kind', kind, COUNT(*), SUM(n), 0, 0 FROM kp GROUP BY kind "
+        "UNION ALL SELECT 'country', CAST(country_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM "
+        "(SELECT country_id, person_id, SUM(n) AS n FROM pr GROUP BY country_id, person_id) c "
+        "GROUP BY country_id "
+        "UNION ALL SELECT 'region', CAST(region_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM pr "
+        "GROUP BY region_id "
+        "UNION ALL SELECT 'country_settlements', CAST(country_id AS TEXT), COUNT(*), 0, 0, 0 FROM places "
+        "GROUP BY country_id "
+        "UNION ALL SELECT 'region_settlements', CAST(region_id AS TEXT), COUNT(*), 0, 0, 0 FROM places "
+        "GROUP BY region_id "
+        "UNION ALL SELECT 'settlement', CAST(settlement_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM sp "
+        "GROUP BY settlement_id "
+        "UNION ALL SELECT 'person', gender || '|' || disability, COUNT(*), 0, 0, 0 FROM persons "
+        "GROUP BY gender, disability",
+    )
+    settled = {"country_settlements": {}, "region_settlements": {}}
+    for part, key, *numbers in rows:
+        a, b, c, d = (int(n or 0) for n in numbers)  # PostgreSQL's SUM of integers is a numeric
+        place = int(key) if part in PLACE_PARTS and key not in (None, "") else None
+        if part == "all":
+            out["totals"] = (a, b, c, d)
+        elif part == "kind":
+            out["by_kind"].append((key, a, b))
+        elif part in settled:
+            settled[part][place] = a
+        elif part in ("country", "region", "settlement"):
+            out[f"by_{part}"].append((place, a, b))
+        else:
+            g, _bar, dis = key.partition("|")
+            out["by_person"].append((g, dis, a))
+    for part in ("country", "region"):
+        out[f"by_{part}"] = [(*r, settled[f"{part}_settlements"].get(r[0], 0)) for r in out[f"by_{part}"]]
+    return out
+
+
+def _reach(figures: dict) -> list[Table]:
+    totals, by_kind, by_country, by_region, by_person = (
+        figures[k] for k in ("totals", "by_kind", "by_country", "by_region", "by_person")
+    )
     people, participations, settlements, communities = totals
 
     genders = {Gender.WOMAN: 0, Gender.MAN: 0, Gender.OTHER: 0, "": 0}
@@ -765,10 +774,15 @@ def _issues(scope: Scope, period: Period) -> Table:
 
 def report(scope: Scope, period: Period) -> Report:
     """Every table of the indicators page for ``scope`` and ``period`` (small groups suppressed)."""
-    tables = _reach(scope, period)
+    figures = _reach_rows(scope, period)
+    tables = _reach(figures)
     tables += [_contests(scope, period), _programmes(scope, period), _issues(scope, period)]
     return Report(
-        scope=scope, period=period, tables=tables, definitions=[(str(a), str(b)) for a, b in DEFINITIONS]
+        scope=scope,
+        period=period,
+        tables=tables,
+        definitions=[(str(a), str(b)) for a, b in DEFINITIONS],
+        by_settlement=figures["by_settlement"],
     )
 
 

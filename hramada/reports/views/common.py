@@ -8,7 +8,7 @@ from ..charts import bar_chart
 
 
 def page_context(report) -> dict:
-    reach = geo.reach_by_settlement(report.scope, report.period)
+    reach = geo.reach_by_settlement(report.scope, report.period, report.by_settlement)
     return {
         "report": report,
         "sections": [(t, bar_chart(t)) for t in report.tables],
@@ -20,7 +20,7 @@ def page_context(report) -> dict:
 def export_response(report, fmt: str, name: str) -> HttpResponse:
     filename = slugify(f"{name}-{report.period.label}") or "report"
     # The page's last table, under the map: reach by settlement.
-    reach = geo.table(geo.reach_by_settlement(report.scope, report.period))
+    reach = geo.table(geo.reach_by_settlement(report.scope, report.period, report.by_settlement))
     report = dataclasses.replace(report, tables=[*report.tables, reach])
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(report), content_type="text/csv; charset=utf-8")
