@@ -176,6 +176,9 @@ TASK_BACKEND = env.str(
 )
 TASKS = {"default": {"BACKEND": TASK_BACKEND}}
 RQ_REDIS_URL = env.str("RQ_REDIS_URL", default=REDIS_URL)
+# Seconds after which a task still in the outbox (a queue outside the database: RQ) is handed over
+# again, doubled with every attempt (core.tasks).
+TASK_OUTBOX_RETRY_AFTER = env.int("TASK_OUTBOX_RETRY_AFTER", 300)
 if TASK_BACKEND.startswith("django_tasks_rq.") and not RQ_REDIS_URL:
     raise ImproperlyConfigured(f"TASK_BACKEND={TASK_BACKEND} needs Redis: set REDIS_URL (or RQ_REDIS_URL).")
 # django-rq's queues (its rqworker command reads them); the task backend uses the queue "default".

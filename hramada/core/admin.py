@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from .models import AuditEntry, TaskOutbox
 
 
 class ReadOnlyMixin:
@@ -27,6 +29,30 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["action", "target_label", "actor_label"]
     date_hierarchy = "created_at"
+
+
+@admin.register(TaskOutbox)
+class TaskOutboxAdmin(ReadOnlyAdmin):
+    """Tasks for the queue outside the database that have not run yet (core.tasks): the operator sees
+    what waits, what failed and why, and may hand a given-up task over again."""
+
+    list_display = ["task_path", "created_at", "attempts", "due_at", "given_up_at", "last_error"]
+    list_filter = ["given_up_at", "task_path"]
+    actions = ["hand_over_again"]
+
+    @admin.action(description=_("Hand over again now"))
+    def hand_over_again(self, request, queryset):
+        from . import audit
+
+        n = queryset.update(given_up_at=None, attempts=0, due_at=timezone.now())
+        audit.record(actor=request.user, action="admin.core.taskoutbox.handed_over", data={"rows": n})
+        self.message_user(request, _("The periodic relay hands them over within a minute."))
+
+    def get_actions(self, request):  # the read-only admin hides actions from those who may not change
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("hand_over_again", None)
+        return actions
 
 
 class AuditedAdminMixin:

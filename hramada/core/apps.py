@@ -19,6 +19,10 @@ class CoreConfig(AppConfig):
         from allauth.mfa.models import Authenticator
 
         from . import checks, twofactor  # noqa: F401 (checks registers the deployment checks)
+        from .registry import register_periodic_job
+        from .tasks import relay_outbox
+
+        register_periodic_job("core.relay_task_outbox", relay_outbox)
 
         def removed(sender, request, user, authenticator, **kwargs):
             if authenticator.type == Authenticator.Type.TOTP and request is not None:

@@ -1,18 +1,129 @@
-"""Enqueueing background work from inside a service's transaction."""
+"""Enqueueing background work from inside a service's transaction (docs/deploy.md, "Workers (RQ)").
 
+With the database backend the task is a row written in the service's own transaction. With a queue
+outside the database (RQ on Redis) a task asked for inside a transaction could be lost between the
+commit and the enqueue (the server dies, Redis is unreachable), and a task that fails while the database
+restarts under the worker would not run again: such tasks go through the outbox (``TaskOutbox``), a row
+written in the same transaction, handed to the queue after the commit, removed once the task has run,
+and handed over again by the periodic relay when it falls due.
+"""
+
+import contextlib
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
 from django.db import transaction
-from django_tasks import task_backends
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task, task_backends
+
+logger = logging.getLogger(__name__)
 
 # Backends that store the task in our own database: enqueueing inside the transaction makes the
 # task part of the same commit (a transactional outbox), so it exists exactly when the change does.
 TRANSACTIONAL_BACKENDS = ("django_tasks_db.backend.DatabaseBackend",)
+# Backends outside the database: their tasks go through core.models.TaskOutbox.
+OUTBOX_BACKENDS = ("django_tasks_rq.backend.RQBackend",)
+MAX_ATTEMPTS = 8  # hand-overs before the relay gives up and leaves the task to the operator
+MAX_WAIT = timedelta(hours=6)
 
 
-def enqueue_on_commit(task, *args) -> None:
-    """Run ``task`` once the current transaction has committed (never for a rolled-back change)."""
-    backend = type(task_backends[task.backend])
-    name = f"{backend.__module__}.{backend.__qualname__}"
+def _backend_name(task_) -> str:
+    backend = type(task_backends[task_.backend])
+    return f"{backend.__module__}.{backend.__qualname__}"
+
+
+def retry_after(attempt: int) -> timedelta:
+    """How long after its ``attempt``-th hand-over a task still in the outbox is handed over again:
+    ``TASK_OUTBOX_RETRY_AFTER`` seconds, doubled with every attempt, at most six hours."""
+    return min(timedelta(seconds=settings.TASK_OUTBOX_RETRY_AFTER * 2 ** (attempt - 1)), MAX_WAIT)
+
+
+def enqueue_on_commit(task_, *args) -> None:
+    """Run ``task_`` once the current transaction has committed (never for a rolled-back change), and,
+    on a queue outside the database, until it has run (at least once)."""
+    name = _backend_name(task_)
     if name in TRANSACTIONAL_BACKENDS and transaction.get_connection().in_atomic_block:
-        task.enqueue(*args)
+        task_.enqueue(*args)
+    elif name in OUTBOX_BACKENDS:
+        from .models import TaskOutbox
+
+        row = TaskOutbox.objects.create(
+            task_path=task_.module_path, args=list(args), attempts=1, due_at=timezone.now() + retry_after(1)
+        )
+        transaction.on_commit(partial(_hand_over, row.pk, task_.module_path))
     else:
-        transaction.on_commit(lambda: task.enqueue(*args))
+        transaction.on_commit(lambda: task_.enqueue(*args))
+
+
+def _hand_over(outbox_id: int, task_path: str) -> None:
+    """Queue the outbox row's run (on the task's own queue); a failure here only delays it: the row
+    stays and the relay hands it over when it falls due."""
+    original = import_string(task_path)
+    try:
+        run_from_outbox.using(
+            backend=original.backend, queue_name=original.queue_name, priority=original.priority
+        ).enqueue(outbox_id)
+    except Exception:
+        logger.exception(
+            "Could not queue %s (outbox row %s); the relay will hand it over", task_path, outbox_id
+        )
+
+
+@task()
+def run_from_outbox(outbox_id: int) -> None:
+    """Run the task an outbox row holds, under the row's lock, and remove the row when it succeeds (in
+    the same transaction as the task's own writes). A row that is gone was run already; a row another
+    worker holds is running there: both do nothing."""
+    from .models import TaskOutbox
+
+    try:
+        with transaction.atomic():
+            row = (
+                TaskOutbox.objects.select_for_update(skip_locked=True)
+                .filter(pk=outbox_id, given_up_at__isnull=True)
+                .first()
+            )
+            if row is None:
+                return
+            import_string(row.task_path).call(*row.args)
+            row.delete()
+    except Exception as exc:
+        # The database itself may be what failed: then the row keeps only its due time.
+        with contextlib.suppress(Exception):
+            TaskOutbox.objects.filter(pk=outbox_id).update(last_error=f"{type(exc).__name__}: {exc}"[:500])
+        raise
+
+
+def relay_outbox(now=None) -> int:
+    """Periodic: hand over again every outbox row that fell due (its task was lost, failed or is stuck
+    behind a dead worker), with the wait doubled each time; after ``MAX_ATTEMPTS`` hand-overs a row is
+    marked given up and logged as an error. Returns how many were handed over."""
+    from .models import TaskOutbox
+
+    now = now or timezone.now()
+    due = TaskOutbox.objects.filter(due_at__lte=now, given_up_at__isnull=True).order_by("due_at")
+    handed = 0
+    for pk in list(due.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            row = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if row is None:  # running now, or done since
+                continue
+            if row.attempts >= MAX_ATTEMPTS:
+                row.given_up_at = now
+                row.save(update_fields=["given_up_at"])
+                logger.error(
+                    "Gave up on the task %s after %s attempts (last error: %s)",
+                    row,
+                    row.attempts,
+                    row.last_error,
+                )
+                continue
+            row.attempts += 1
+            row.due_at = now + retry_after(row.attempts)
+            row.save(update_fields=["attempts", "due_at"])
+            transaction.on_commit(partial(_hand_over, row.pk, row.task_path))
+        handed += 1
+    return handed

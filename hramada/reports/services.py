@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from hramada.contests.models import Edition
 from hramada.core import audit
 from hramada.core.errors import DomainError
+from hramada.core.tasks import enqueue_on_commit
 from hramada.events.models import Event
 from hramada.initiatives.models import Initiative
 from hramada.orgs.models import Organisation
@@ -226,5 +227,5 @@ def request_pdf(*, actor, project: DonorProject, language: str, period) -> Donor
             scope=_scope(project),
             data={"language": language, "starts_on": str(starts_on), "ends_on": str(ends_on)},
         )
-        transaction.on_commit(lambda: tasks.build_donor_report_pdf.enqueue(document.pk))
+        enqueue_on_commit(tasks.build_donor_report_pdf, document.pk)
     return document
