@@ -36,7 +36,15 @@ class TaskOutboxAdmin(ReadOnlyAdmin):
     """Tasks for the queue outside the database that have not run yet (core.tasks): the operator sees
     what waits, what failed and why, and may hand a given-up task over again."""
 
-    list_display = ["task_path", "created_at", "attempts", "due_at", "given_up_at", "last_error"]
+    list_display = [
+        "task_path",
+        "created_at",
+        "attempts",
+        "due_at",
+        "running_until",
+        "given_up_at",
+        "last_error",
+    ]
     list_filter = ["given_up_at", "task_path"]
     actions = ["hand_over_again"]
 

@@ -76,11 +76,11 @@ class TaskOutbox(models.Model):
 
     Written in the transaction of the change that asks for the task (``core.tasks.enqueue_on_commit``),
     so it exists exactly when the change does; handed to the queue after the commit; removed by the
-    task's run once the task has succeeded. The periodic relay (``core.tasks.relay_outbox``) hands over
+    worker once the task has succeeded. The periodic relay (``core.tasks.relay_outbox``) hands over
     again what is still here when it falls due: the hand-over was lost (the server died between the
     commit and the enqueue, or Redis was unreachable), the task failed (the database restarting under
-    the worker) or the worker died. Delivery is at least once; a run holds the row's lock, so two copies
-    of one task never run at the same time and a copy that finds the row gone does nothing.
+    the worker) or the worker died. Delivery is at least once; a run claims the row (``running_until``),
+    so two copies of one task never run at the same time, and a copy that finds the row gone does nothing.
     """
 
     task_path = models.CharField(max_length=200)
@@ -89,6 +89,8 @@ class TaskOutbox(models.Model):
     # When the relay hands the task over again if it is still here.
     due_at = models.DateTimeField(db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)  # hand-overs to the queue so far
+    # Claimed by a worker running the task until then (the queue's time limit): no copy runs meanwhile.
+    running_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     given_up_at = models.DateTimeField(null=True, blank=True)  # after MAX attempts; the operator decides
 

@@ -15,6 +15,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task, task_backends
@@ -72,29 +73,43 @@ def _hand_over(outbox_id: int, task_path: str) -> None:
         )
 
 
+def _running_lease() -> timedelta:
+    """How long a run keeps its row claimed: the queue's time limit for a task, and a minute more."""
+    limit = settings.RQ_QUEUES.get("default", {}).get("DEFAULT_TIMEOUT", 600)
+    return timedelta(seconds=int(limit) + 60)
+
+
 @task()
 def run_from_outbox(outbox_id: int) -> None:
-    """Run the task an outbox row holds, under the row's lock, and remove the row when it succeeds (in
-    the same transaction as the task's own writes). A row that is gone was run already; a row another
-    worker holds is running there: both do nothing."""
+    """Run the task an outbox row holds and remove the row when the task has succeeded. The run first
+    claims the row (``running_until``) under its lock; a row that is gone was run already, a row claimed
+    by a run still going is left to it: both do nothing. The task itself runs outside that transaction
+    (its own writes, such as a PDF's progress, are seen as they happen)."""
     from .models import TaskOutbox
 
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            TaskOutbox.objects.select_for_update(skip_locked=True)
+            .filter(pk=outbox_id, given_up_at__isnull=True)
+            .filter(Q(running_until__isnull=True) | Q(running_until__lte=now))
+            .first()
+        )
+        if row is None:
+            return
+        row.running_until = now + _running_lease()
+        row.save(update_fields=["running_until"])
     try:
-        with transaction.atomic():
-            row = (
-                TaskOutbox.objects.select_for_update(skip_locked=True)
-                .filter(pk=outbox_id, given_up_at__isnull=True)
-                .first()
-            )
-            if row is None:
-                return
-            import_string(row.task_path).call(*row.args)
-            row.delete()
+        import_string(row.task_path).call(*row.args)
     except Exception as exc:
-        # The database itself may be what failed: then the row keeps only its due time.
+        # Released for the relay, which hands it over again when it falls due. The database itself may
+        # be what failed: then the claim runs out by itself.
         with contextlib.suppress(Exception):
-            TaskOutbox.objects.filter(pk=outbox_id).update(last_error=f"{type(exc).__name__}: {exc}"[:500])
+            TaskOutbox.objects.filter(pk=outbox_id).update(
+                running_until=None, last_error=f"{type(exc).__name__}: {exc}"[:500]
+            )
         raise
+    TaskOutbox.objects.filter(pk=outbox_id).delete()
 
 
 def relay_outbox(now=None) -> int:
@@ -104,12 +119,16 @@ def relay_outbox(now=None) -> int:
     from .models import TaskOutbox
 
     now = now or timezone.now()
-    due = TaskOutbox.objects.filter(due_at__lte=now, given_up_at__isnull=True).order_by("due_at")
+    due = (
+        TaskOutbox.objects.filter(due_at__lte=now, given_up_at__isnull=True)
+        .filter(Q(running_until__isnull=True) | Q(running_until__lte=now))
+        .order_by("due_at")
+    )
     handed = 0
     for pk in list(due.values_list("pk", flat=True)[:500]):
         with transaction.atomic():
             row = due.select_for_update(skip_locked=True).filter(pk=pk).first()
-            if row is None:  # running now, or done since
+            if row is None:  # claimed by a run now, or done since
                 continue
             if row.attempts >= MAX_ATTEMPTS:
                 row.given_up_at = now

@@ -151,6 +151,20 @@ def test_a_second_copy_of_a_task_that_already_ran_does_nothing(rq):
     assert len(mail.outbox) == 1, "the copy found the row gone"
 
 
+def test_a_task_claimed_by_a_run_still_going_is_neither_run_again_nor_relayed(rq):
+    register()
+    row = TaskOutbox.objects.get()
+    later = row.due_at + timedelta(minutes=1)
+    TaskOutbox.objects.filter(pk=row.pk).update(running_until=later + timedelta(minutes=1))
+    core_tasks.run_from_outbox.call(row.pk)  # a second copy while the first one runs
+
+    assert mail.outbox == [] and TaskOutbox.objects.filter(pk=row.pk).exists()
+    assert core_tasks.relay_outbox(now=later) == 0
+
+    # The run's worker died: once its claim has run out, the relay hands the task over again.
+    assert core_tasks.relay_outbox(now=later + timedelta(minutes=2)) == 1
+
+
 def test_the_wait_doubles_and_the_relay_gives_up_after_the_last_attempt(rq, settings):
     settings.TASK_OUTBOX_RETRY_AFTER = 60
     assert [core_tasks.retry_after(n) for n in (1, 2, 3)] == [timedelta(seconds=s) for s in (60, 120, 240)]
