@@ -8,13 +8,13 @@ written in the same transaction, handed to the queue after the commit, removed o
 and handed over again by the periodic relay when it falls due.
 """
 
-import contextlib
 import logging
+import time
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -102,14 +102,30 @@ def run_from_outbox(outbox_id: int) -> None:
     try:
         import_string(row.task_path).call(*row.args)
     except Exception as exc:
-        # Released for the relay, which hands it over again when it falls due. The database itself may
-        # be what failed: then the claim runs out by itself.
-        with contextlib.suppress(Exception):
-            TaskOutbox.objects.filter(pk=outbox_id).update(
-                running_until=None, last_error=f"{type(exc).__name__}: {exc}"[:500]
-            )
+        _release(outbox_id, f"{type(exc).__name__}: {exc}"[:500])
         raise
     TaskOutbox.objects.filter(pk=outbox_id).delete()
+
+
+RELEASE_TRIES = 15
+RELEASE_PAUSE = 2  # seconds
+
+
+def _release(outbox_id: int, error: str) -> None:
+    """Give a failed run's row back to the relay, which hands it over again when it falls due. The
+    database itself is often what failed (restarting under the worker): try again on a new connection
+    for half a minute; should that fail too, the claim runs out by itself (``_running_lease``)."""
+    from .models import TaskOutbox
+
+    for attempt in range(RELEASE_TRIES):
+        try:
+            TaskOutbox.objects.filter(pk=outbox_id).update(running_until=None, last_error=error)
+            return
+        except DatabaseError:
+            connection.close()
+            if attempt + 1 < RELEASE_TRIES:
+                time.sleep(RELEASE_PAUSE)
+    logger.error("Could not release the outbox row %s after its task failed (%s)", outbox_id, error)
 
 
 def relay_outbox(now=None) -> int:

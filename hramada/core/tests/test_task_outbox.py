@@ -210,3 +210,33 @@ def test_the_operator_hands_a_given_up_task_over_again_from_the_administration_s
     row.refresh_from_db()
     assert row.given_up_at is None and row.attempts == 0 and row.due_at <= timezone.now()
     assert AuditEntry.objects.filter(action="admin.core.taskoutbox.handed_over").exists()
+
+
+def test_a_failed_run_is_released_even_while_the_database_restarts(monkeypatch):
+    """The run failed because the database went away; releasing its row fails at first too, and is
+    tried again on a new connection until the database is back."""
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    row = TaskOutbox.objects.create(
+        task_path="hramada.events.tasks.send_registration_email",
+        args=[1],
+        attempts=1,
+        due_at=timezone.now(),
+        running_until=timezone.now() + timedelta(minutes=11),
+    )
+    real_update, refusals = QuerySet.update, []
+
+    def update(self, **kwargs):
+        if self.model is TaskOutbox and len(refusals) < 2:
+            refusals.append(kwargs)
+            raise OperationalError("the database system is starting up")
+        return real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    monkeypatch.setattr(core_tasks, "RELEASE_PAUSE", 0)
+    core_tasks._release(row.pk, "OperationalError: the database system is shutting down")
+
+    row.refresh_from_db()
+    assert len(refusals) == 2
+    assert row.running_until is None and row.last_error.startswith("OperationalError")
