@@ -102,30 +102,36 @@ def run_from_outbox(outbox_id: int) -> None:
     try:
         import_string(row.task_path).call(*row.args)
     except Exception as exc:
-        _release(outbox_id, f"{type(exc).__name__}: {exc}"[:500])
+        _settle(outbox_id, error=f"{type(exc).__name__}: {exc}"[:500])
         raise
-    TaskOutbox.objects.filter(pk=outbox_id).delete()
+    _settle(outbox_id)
 
 
-RELEASE_TRIES = 15
-RELEASE_PAUSE = 2  # seconds
+SETTLE_TRIES = 15
+SETTLE_PAUSE = 2  # seconds
 
 
-def _release(outbox_id: int, error: str) -> None:
-    """Give a failed run's row back to the relay, which hands it over again when it falls due. The
-    database itself is often what failed (restarting under the worker): try again on a new connection
-    for half a minute; should that fail too, the claim runs out by itself (``_running_lease``)."""
+def _settle(outbox_id: int, error: str | None = None) -> None:
+    """After a run: remove the row (the task succeeded) or give it back to the relay with the error,
+    which hands it over again when it falls due. The database itself is often what failed (restarting
+    under the worker): try again on a new connection for half a minute. Should that fail too, the claim
+    runs out by itself (``_running_lease``) and the task is handed over again (run twice when it had
+    succeeded)."""
     from .models import TaskOutbox
 
-    for attempt in range(RELEASE_TRIES):
+    for attempt in range(SETTLE_TRIES):
         try:
-            TaskOutbox.objects.filter(pk=outbox_id).update(running_until=None, last_error=error)
+            row = TaskOutbox.objects.filter(pk=outbox_id)
+            if error is None:
+                row.delete()
+            else:
+                row.update(running_until=None, last_error=error)
             return
         except DatabaseError:
             connection.close()
-            if attempt + 1 < RELEASE_TRIES:
-                time.sleep(RELEASE_PAUSE)
-    logger.error("Could not release the outbox row %s after its task failed (%s)", outbox_id, error)
+            if attempt + 1 < SETTLE_TRIES:
+                time.sleep(SETTLE_PAUSE)
+    logger.error("Could not settle the outbox row %s after its run (error: %s)", outbox_id, error or "none")
 
 
 def relay_outbox(now=None) -> int:

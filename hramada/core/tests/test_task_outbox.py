@@ -234,9 +234,35 @@ def test_a_failed_run_is_released_even_while_the_database_restarts(monkeypatch):
         return real_update(self, **kwargs)
 
     monkeypatch.setattr(QuerySet, "update", update)
-    monkeypatch.setattr(core_tasks, "RELEASE_PAUSE", 0)
-    core_tasks._release(row.pk, "OperationalError: the database system is shutting down")
+    monkeypatch.setattr(core_tasks, "SETTLE_PAUSE", 0)
+    core_tasks._settle(row.pk, error="OperationalError: the database system is shutting down")
 
     row.refresh_from_db()
     assert len(refusals) == 2
     assert row.running_until is None and row.last_error.startswith("OperationalError")
+
+
+def test_a_run_that_succeeded_removes_its_row_even_while_the_database_restarts(monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    row = TaskOutbox.objects.create(
+        task_path="hramada.events.tasks.send_registration_email",
+        args=[1],
+        attempts=1,
+        due_at=timezone.now(),
+        running_until=timezone.now() + timedelta(minutes=11),
+    )
+    real_delete, refusals = QuerySet.delete, []
+
+    def delete(self):
+        if self.model is TaskOutbox and len(refusals) < 2:
+            refusals.append(1)
+            raise OperationalError("the database system is shutting down")
+        return real_delete(self)
+
+    monkeypatch.setattr(QuerySet, "delete", delete)
+    monkeypatch.setattr(core_tasks, "SETTLE_PAUSE", 0)
+    core_tasks._settle(row.pk)
+
+    assert len(refusals) == 2 and not TaskOutbox.objects.exists()
