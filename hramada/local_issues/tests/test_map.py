@@ -64,6 +64,7 @@ def test_the_vendored_files_are_found_and_match_their_source_notes():
         "vendor/topojson-client/topojson-client.min.js",
         "vendor/world-atlas/countries-50m.json",
         "local_issues/map.js",
+        "local_issues/map-outline.js",
         "local_issues/map.css",
     ):
         assert finders.find(name), name

@@ -240,5 +240,6 @@ def test_the_page_has_the_map_from_files_of_this_site_and_no_inline_script(clien
     )
     sources = [s.get("src") for s in scripts]
     assert any(s.endswith("reports/reach-map.js") for s in sources)
+    assert any(s.endswith("local_issues/map-outline.js") for s in sources)
     assert any(s.endswith("vendor/leaflet/leaflet.js") for s in sources)
     assert not doc.xpath("//*[@style]")

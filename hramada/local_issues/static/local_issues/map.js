@@ -2,16 +2,13 @@
  *
  * "pick" (the raise form): clicking the map sets the point and fills the latitude and longitude
  * fields; typing in the fields moves the point. "show" (an issue's page): the issue's point.
- * Tiles only from the operator's tile server (data-tiles); without one, the countries' outlines from
- * the vendored Natural Earth boundaries (world-atlas, turned into GeoJSON by topojson-client), with
- * Belarus, Armenia and Moldova drawn stronger. No inline scripts or styles (the site's CSP), and
+ * Tiles only from the operator's tile server (data-tiles); without one, the countries' outlines
+ * (map-outline.js). No inline scripts or styles (the site's CSP), and
  * nothing from other sites unless the operator configured a tile server there.
  */
 (function () {
   "use strict";
 
-  var HOME = ["Belarus", "Armenia", "Moldova"];
-  var BELARUS = [[51.2, 23.1], [56.2, 32.8]];
 
   function number(value) {
     var n = parseFloat(String(value || "").replace(",", "."));
@@ -24,32 +21,8 @@
     return L.latLng(a, b);
   }
 
-  function drawOutline(map, el) {
-    el.classList.add("issue-map--outline");
-    map.attributionControl.addAttribution(el.dataset.outlineAttribution || "Natural Earth");
-    if (!window.topojson || !window.fetch) return;
-    fetch(el.dataset.atlas, { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
-      .then(function (topology) {
-        var countries = topojson.feature(topology, topology.objects.countries);
-        L.geoJSON(countries, {
-          interactive: false,
-          style: function (feature) {
-            var home = HOME.indexOf(feature.properties && feature.properties.name) >= 0;
-            return {
-              color: home ? "#2f5d3a" : "#8a94a0",
-              weight: home ? 1.6 : 0.6,
-              fillColor: home ? "#f3f7ef" : "#eef0f2",
-              fillOpacity: 1
-            };
-          }
-        }).addTo(map).bringToBack();
-      })
-      .catch(function () { /* the plain fields still work */ });
-  }
-
   function init(el) {
-    if (!window.L || el.dataset.ready) return;
+    if (!window.L || !window.HramadaMap || el.dataset.ready) return;
     el.dataset.ready = "1";
     var pick = el.dataset.mode === "pick";
     var latInput = pick ? document.getElementById(el.dataset.latInput) : null;
@@ -64,7 +37,7 @@
     if (tiles) {
       L.tileLayer(tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
     } else {
-      drawOutline(map, el);
+      HramadaMap.drawOutline(map, el, "issue-map--outline");
     }
 
     var marker = null;
@@ -90,7 +63,7 @@
     } else if (centre) {
       map.setView(centre, tiles ? 13 : 8);
     } else {
-      map.fitBounds(BELARUS);
+      map.fitBounds(HramadaMap.BELARUS);
     }
 
     if (!pick) return;

@@ -5,41 +5,16 @@
  * the same smallest circle with a dashed edge, so their size says nothing. Each circle is a Leaflet
  * marker: reachable with Tab, Enter opens its figures. The table under the map has the same figures
  * and is what works without JavaScript.
- * Leaflet, topojson-client and world-atlas are the vendored files of the local issues map; no tiles
- * unless the operator set a tile server, otherwise the countries' outlines from this site. No inline
+ * Leaflet, topojson-client and world-atlas are the vendored files of the local issues map, and the
+ * outlines are drawn by its local_issues/map-outline.js; no tiles unless the operator set a tile
+ * server. No inline
  * scripts or styles (the site's CSP); nothing is fetched from another site.
  */
 (function () {
   "use strict";
 
-  var HOME = ["Belarus", "Armenia", "Moldova"];
-  var BELARUS = [[51.2, 23.1], [56.2, 32.8]];
   var SMALLEST = 14;  // px, the circle of a withheld figure and of the smallest shown one
   var LARGEST = 56;
-
-  function drawOutline(map, el) {
-    el.classList.add("reach-map--outline");
-    map.attributionControl.addAttribution(el.dataset.outlineAttribution || "Natural Earth");
-    if (!window.topojson || !window.fetch) return;
-    fetch(el.dataset.atlas, { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
-      .then(function (topology) {
-        var countries = topojson.feature(topology, topology.objects.countries);
-        L.geoJSON(countries, {
-          interactive: false,
-          style: function (feature) {
-            var home = HOME.indexOf(feature.properties && feature.properties.name) >= 0;
-            return {
-              color: home ? "#2f5d3a" : "#8a94a0",
-              weight: home ? 1.6 : 0.6,
-              fillColor: home ? "#f3f7ef" : "#eef0f2",
-              fillOpacity: 1
-            };
-          }
-        }).addTo(map).bringToBack();
-      })
-      .catch(function () { /* the circles and the table are still there */ });
-  }
 
   function shown(value) {
     return typeof value === "number";
@@ -103,7 +78,7 @@
     if (tiles) {
       L.tileLayer(tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
     } else {
-      drawOutline(map, el);
+      HramadaMap.drawOutline(map, el, "reach-map--outline");
     }
     var most = 0;
     features.forEach(function (f) {
@@ -118,7 +93,7 @@
     } else {
       map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: tiles ? 12 : 9 });
     }
-    if (!map.getBounds().isValid()) map.fitBounds(BELARUS);
+    if (!map.getBounds().isValid()) map.fitBounds(HramadaMap.BELARUS);
     // In the answer's order (by name, as the table), so Tab goes through them alphabetically; smaller
     // circles stack above larger ones, so none is hidden under another.
     features.forEach(function (f) {
@@ -147,7 +122,7 @@
   }
 
   function init(el) {
-    if (!window.L || !window.fetch || el.dataset.ready) return;
+    if (!window.L || !window.fetch || !window.HramadaMap || el.dataset.ready) return;
     el.dataset.ready = "1";
     fetch(el.dataset.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
       .then(function (response) {
