@@ -1,11 +1,12 @@
 """Enqueueing background work from inside a service's transaction (docs/deploy.md, "Workers (RQ)").
 
-With the database backend the task is a row written in the service's own transaction. With a queue
-outside the database (RQ on Redis) a task asked for inside a transaction could be lost between the
-commit and the enqueue (the server dies, Redis is unreachable), and a task that fails while the database
-restarts under the worker would not run again: such tasks go through the outbox (``TaskOutbox``), a row
-written in the same transaction, handed to the queue after the commit, removed once the task has run,
-and handed over again by the periodic relay when it falls due.
+Neither real queue runs a failed task again (a task that fails while the database restarts under the
+worker, or the mail server refuses, would be lost), and with a queue outside the database (RQ on Redis)
+a task asked for inside a transaction could be lost between the commit and the enqueue (the server
+dies, Redis is unreachable). So tasks go through the outbox (``TaskOutbox``): a row written in the
+service's transaction, handed to the queue in that same transaction (database queue) or after the
+commit (RQ), removed once the task has run, and handed over again by the periodic relay when it falls
+due.
 """
 
 import logging
@@ -23,10 +24,12 @@ from django_tasks import task, task_backends
 logger = logging.getLogger(__name__)
 
 # Backends that store the task in our own database: enqueueing inside the transaction makes the
-# task part of the same commit (a transactional outbox), so it exists exactly when the change does.
+# task part of the same commit, so it exists exactly when the change does.
 TRANSACTIONAL_BACKENDS = ("django_tasks_db.backend.DatabaseBackend",)
-# Backends outside the database: their tasks go through core.models.TaskOutbox.
-OUTBOX_BACKENDS = ("django_tasks_rq.backend.RQBackend",)
+# The real queues (the database's, RQ's): their tasks go through core.models.TaskOutbox, which runs a
+# failed task again (neither backend retries by itself) and, for RQ, keeps a task whose hand-over after
+# the commit was lost.
+OUTBOX_BACKENDS = (*TRANSACTIONAL_BACKENDS, "django_tasks_rq.backend.RQBackend")
 MAX_ATTEMPTS = 8  # hand-overs before the relay gives up and leaves the task to the operator
 MAX_WAIT = timedelta(hours=6)
 
@@ -43,30 +46,35 @@ def retry_after(attempt: int) -> timedelta:
 
 
 def enqueue_on_commit(task_, *args) -> None:
-    """Run ``task_`` once the current transaction has committed (never for a rolled-back change), and,
-    on a queue outside the database, until it has run (at least once)."""
+    """Run ``task_`` once the current transaction has committed (never for a rolled-back change), and
+    on a real queue until it has run (at least once: core.models.TaskOutbox)."""
     name = _backend_name(task_)
-    if name in TRANSACTIONAL_BACKENDS and transaction.get_connection().in_atomic_block:
-        task_.enqueue(*args)
-    elif name in OUTBOX_BACKENDS:
-        from .models import TaskOutbox
-
-        row = TaskOutbox.objects.create(
-            task_path=task_.module_path, args=list(args), attempts=1, due_at=timezone.now() + retry_after(1)
-        )
-        transaction.on_commit(partial(_hand_over, row.pk, task_.module_path))
-    else:
+    if name not in OUTBOX_BACKENDS:  # in-process backends (tests, development)
         transaction.on_commit(lambda: task_.enqueue(*args))
+        return
+    from .models import TaskOutbox
+
+    row = TaskOutbox.objects.create(
+        task_path=task_.module_path, args=list(args), attempts=1, due_at=timezone.now() + retry_after(1)
+    )
+    if name in TRANSACTIONAL_BACKENDS and transaction.get_connection().in_atomic_block:
+        _run_later(task_).enqueue(row.pk)  # part of the same commit
+    else:
+        transaction.on_commit(partial(_hand_over, row.pk, task_.module_path))
+
+
+def _run_later(original):
+    """``run_from_outbox`` on the original task's backend, queue and priority."""
+    return run_from_outbox.using(
+        backend=original.backend, queue_name=original.queue_name, priority=original.priority
+    )
 
 
 def _hand_over(outbox_id: int, task_path: str) -> None:
     """Queue the outbox row's run (on the task's own queue); a failure here only delays it: the row
     stays and the relay hands it over when it falls due."""
-    original = import_string(task_path)
     try:
-        run_from_outbox.using(
-            backend=original.backend, queue_name=original.queue_name, priority=original.priority
-        ).enqueue(outbox_id)
+        _run_later(import_string(task_path)).enqueue(outbox_id)
     except Exception:
         logger.exception(
             "Could not queue %s (outbox row %s); the relay will hand it over", task_path, outbox_id
