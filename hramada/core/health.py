@@ -161,4 +161,51 @@ def metrics(request):
         raise Http404
     from django_prometheus.exports import ExportToDjangoView
 
+    _register_collectors()
     return ExportToDjangoView(request)
+
+
+class TaskOutboxCollector:
+    """``hramada_task_outbox_rows{state="waiting"|"given_up"}``: tasks not run yet (the queue's backlog
+    during a peak, near zero afterwards) and tasks the relay gave up on (core.tasks; docs/deploy.md)."""
+
+    NAME = "hramada_task_outbox_rows"
+    HELP = "Background tasks in the outbox: waiting to run (or to run again), and given up"
+
+    def describe(self):  # names only: registering must not query the database
+        from prometheus_client.core import GaugeMetricFamily
+
+        yield GaugeMetricFamily(self.NAME, self.HELP, labels=["state"])
+
+    def collect(self):
+        from django.db import DatabaseError
+        from django.db.models import Count, Q
+        from prometheus_client.core import GaugeMetricFamily
+
+        from .models import TaskOutbox
+
+        try:
+            counts = TaskOutbox.objects.aggregate(
+                waiting=Count("pk", filter=Q(given_up_at__isnull=True)), given_up=Count("given_up_at")
+            )
+        except DatabaseError:
+            logger.warning("metrics: the task outbox could not be counted", exc_info=True)
+            return
+        family = GaugeMetricFamily(self.NAME, self.HELP, labels=["state"])
+        for state, n in counts.items():
+            family.add_metric([state], n)
+        yield family
+
+
+_collectors_registered = False
+
+
+def _register_collectors() -> None:
+    """Add Hramada's own metrics to the registry django-prometheus exports, once per process."""
+    global _collectors_registered  # noqa: PLW0603
+    if _collectors_registered:
+        return
+    from prometheus_client import REGISTRY
+
+    REGISTRY.register(TaskOutboxCollector())
+    _collectors_registered = True

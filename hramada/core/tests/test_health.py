@@ -111,6 +111,24 @@ def test_metrics_for_loopback_by_default(client):
 
 
 @pytest.mark.django_db
+def test_metrics_count_the_task_outbox(client):
+    from django.utils import timezone
+
+    from hramada.core.models import TaskOutbox
+
+    now = timezone.now()
+    for given_up in (None, None, now):
+        TaskOutbox.objects.create(
+            task_path="hramada.orgs.tasks.send_invitation_email", args=[1], due_at=now, given_up_at=given_up
+        )
+
+    page = client.get("/metrics").content.decode()
+
+    assert 'hramada_task_outbox_rows{state="waiting"} 2.0' in page
+    assert 'hramada_task_outbox_rows{state="given_up"} 1.0' in page
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("remote", "forwarded", "proxies", "allowed"),
     [
