@@ -52,8 +52,9 @@ def test_click_the_map_to_set_the_point(page, server, resident):
     page.goto(f"{server}/en/issues/new/?community=bashni")
     area = page.locator("[data-issue-map]")
     expect(area).to_be_visible()
-    expect(area.locator("svg path").first).to_be_attached()  # the outline of the countries, drawn
-    assert area.locator("svg path").count() > 20
+    # The outline of the countries, drawn once the boundaries file has loaded (asynchronously: wait for
+    # it rather than counting the paths drawn so far).
+    page.wait_for_function("document.querySelectorAll('[data-issue-map] svg path').length > 20")
     area.click()  # scrolled into view, at its centre: inside Belarus
     expect(page.locator("#id_latitude")).to_have_value(re.compile(r"^5\d\.\d{6}$"))  # Belarus
     expect(page.locator("#id_longitude")).to_have_value(re.compile(r"^(2|3)\d\.\d{6}$"))
