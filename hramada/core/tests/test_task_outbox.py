@@ -63,6 +63,14 @@ def work():
     )
 
 
+def outbox_row(**fields):
+    """A row for the registration e-mail task, due now unless ``fields`` say otherwise."""
+    fields.setdefault("due_at", timezone.now())
+    return TaskOutbox.objects.create(
+        task_path="hramada.events.tasks.send_registration_email", args=[1], **fields
+    )
+
+
 def queued():
     return len(django_rq.get_queue("default").job_ids)
 
@@ -171,13 +179,7 @@ def test_the_wait_doubles_and_the_relay_gives_up_after_the_last_attempt(rq, sett
     assert core_tasks.retry_after(30) == core_tasks.MAX_WAIT
 
     now = timezone.now()
-    row = TaskOutbox.objects.create(
-        task_path="hramada.events.tasks.send_registration_email",
-        args=[1],
-        attempts=core_tasks.MAX_ATTEMPTS,
-        due_at=now,
-        last_error="SMTPServerDisconnected: gone",
-    )
+    row = outbox_row(attempts=core_tasks.MAX_ATTEMPTS, due_at=now, last_error="SMTPServerDisconnected: gone")
 
     assert core_tasks.relay_outbox(now=now) == 0
     row.refresh_from_db()
@@ -190,9 +192,7 @@ def test_the_operator_hands_a_given_up_task_over_again_from_the_administration_s
     from hramada.core.tests.helpers import login_staff
     from hramada.people.tests.factories import UserFactory
 
-    row = TaskOutbox.objects.create(
-        task_path="hramada.events.tasks.send_registration_email",
-        args=[1],
+    row = outbox_row(
         attempts=core_tasks.MAX_ATTEMPTS,
         due_at=timezone.now() - timedelta(days=1),
         given_up_at=timezone.now(),
@@ -218,13 +218,7 @@ def test_a_failed_run_is_released_even_while_the_database_restarts(monkeypatch):
     from django.db import OperationalError
     from django.db.models import QuerySet
 
-    row = TaskOutbox.objects.create(
-        task_path="hramada.events.tasks.send_registration_email",
-        args=[1],
-        attempts=1,
-        due_at=timezone.now(),
-        running_until=timezone.now() + timedelta(minutes=11),
-    )
+    row = outbox_row(attempts=1, running_until=timezone.now() + timedelta(minutes=11))
     real_update, refusals = QuerySet.update, []
 
     def update(self, **kwargs):
@@ -246,13 +240,7 @@ def test_a_run_that_succeeded_removes_its_row_even_while_the_database_restarts(m
     from django.db import OperationalError
     from django.db.models import QuerySet
 
-    row = TaskOutbox.objects.create(
-        task_path="hramada.events.tasks.send_registration_email",
-        args=[1],
-        attempts=1,
-        due_at=timezone.now(),
-        running_until=timezone.now() + timedelta(minutes=11),
-    )
+    row = outbox_row(attempts=1, running_until=timezone.now() + timedelta(minutes=11))
     real_delete, refusals = QuerySet.delete, []
 
     def delete(self):
