@@ -65,3 +65,23 @@ def test_phone_layout_home_and_community(new_context, server, places):
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations")
     ).to_be_visible()
+
+
+CHART_TEXT_JS = """
+() => [...document.querySelectorAll("svg.chart text")].map((t) => t.getBoundingClientRect().height)
+"""
+
+
+def test_phone_report_charts_are_readable(new_context, server, places):
+    """The impact page's bar charts are scaled to the phone's width; their labels and values must stay
+    readable (they were 5 px high when the labels stood beside 640-unit-wide bars)."""
+    call_command("load_demo", verbosity=0)
+    page = new_context(**PHONE).new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{server}/ru/reports/?year=2016")
+    expect(page.locator("svg.chart").first).to_be_visible()
+    assert_no_sideways_scroll(page)
+    heights = page.evaluate(CHART_TEXT_JS)
+    assert len(heights) >= 8, heights
+    assert min(heights) >= 11, f"chart text {min(heights):.1f} px high on a 390 px phone"
+    page.screenshot(path=f"{SCREENSHOT_DIR}/phone-report.png", full_page=True)

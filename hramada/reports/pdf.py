@@ -97,7 +97,7 @@ def _chart(pdf: _Pdf, table):
         return
     label_w, value_w, bar_h, gap = 60, 18, 5, 1.6
     room = pdf.epw - label_w - value_w
-    scale = room / (chart.width - chart.label_width - 60)  # charts.VALUE_SPACE
+    scale = room / chart.room
     needed = len(chart.bars) * (bar_h + gap) + 4
     if pdf.get_y() + needed > pdf.page_break_trigger:
         pdf.add_page()
