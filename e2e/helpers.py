@@ -22,6 +22,13 @@ def make_organiser(email, org_slug, org_name):
     return user, org, enrol_totp(user)
 
 
+def open_menu(page):
+    """On a phone the main menu is folded behind "Menu": open it (a no-op on a wider screen)."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
 def login(page, server, email, password=PASSWORD, *, totp_secret=None):
     """Log in through the form; with ``totp_secret``, answer allauth's two-factor step as well."""
     page.goto(f"{server}/en/accounts/login/")

@@ -47,9 +47,17 @@ def test_phone_layout_home_and_community(new_context, server, places):
     assert_no_sideways_scroll(page)
     page.screenshot(path=f"{SCREENSHOT_DIR}/phone-home.png", full_page=True)
 
-    # The main navigation is on screen and usable with a tap.
+    # The main menu is folded behind "Menu", so the page starts near the top of the screen; one tap
+    # opens it, and its links are on screen and usable with a tap.
     nav = page.get_by_role("navigation", name="Main")
     link = nav.get_by_role("link", name="Communities")
+    menu = page.get_by_role("button", name="Menu")
+    expect(link).to_be_hidden()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 844 / 6, f"the folded header takes {header['height']} px of the screen"
+    menu.tap()
+    expect(menu).to_have_attribute("aria-expanded", "true")
     expect(link).to_be_in_viewport()
     box = link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
@@ -62,9 +70,13 @@ def test_phone_layout_home_and_community(new_context, server, places):
     expect(page.locator("h1")).to_have_text(community.name)
     assert_no_sideways_scroll(page)
     page.screenshot(path=f"{SCREENSHOT_DIR}/phone-community.png", full_page=True)
+    menu = page.get_by_role("button", name="Menu")
+    menu.tap()
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations")
     ).to_be_visible()
+    menu.tap()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations")).to_be_hidden()
 
 
 CHART_TEXT_JS = """
@@ -85,3 +97,17 @@ def test_phone_report_charts_are_readable(new_context, server, places):
     assert len(heights) >= 8, heights
     assert min(heights) >= 11, f"chart text {min(heights):.1f} px high on a 390 px phone"
     page.screenshot(path=f"{SCREENSHOT_DIR}/phone-report.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [{"viewport": {"width": 1280, "height": 800}}, {**PHONE, "java_script_enabled": False}],
+    ids=["wide screen", "phone without JavaScript"],
+)
+def test_main_menu_open_without_a_toggle(new_context, server, places, context):
+    """The menu folds only on a phone with site.js running: on a wide screen, or with JavaScript off,
+    every link is there and no "Menu" button is."""
+    page = new_context(**context).new_page()
+    page.goto(f"{server}/en/")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Communities")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()

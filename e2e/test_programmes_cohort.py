@@ -9,7 +9,7 @@ import tempfile
 import pytest
 from playwright.sync_api import expect
 
-from e2e.helpers import PHONE, login, make_organiser
+from e2e.helpers import PHONE, login, make_organiser, open_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -168,6 +168,7 @@ def test_organiser_forms_and_the_participants_own_page(new_context, server, coho
     mine = new_context(**PHONE).new_page()
     mine_problems = _problems(mine)
     login(mine, server, "hodosy@example.org")
+    open_menu(mine)
     mine.get_by_role("link", name="My programmes").click()
     expect(mine.locator("h1")).to_have_text("My programmes")
     expect(mine.locator("main")).to_contain_text("You completed the programme.")

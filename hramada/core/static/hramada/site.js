@@ -2,6 +2,18 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  // Phones: the main menu folds behind a "Menu" button (site.css shows the button only on a narrow
+  // screen with this script running; without it the menu is always open).
+  function initMenu() {
+    var toggle = document.querySelector(".menu-toggle");
+    var nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!nav) { return; }
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("open", open);
+    });
+  }
   function init(root) {
     root.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
@@ -17,6 +29,6 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () { initMenu(); init(document); });
   document.addEventListener("htmx:load", function (ev) { init(ev.target); });
 })();
