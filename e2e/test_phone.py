@@ -76,7 +76,9 @@ def test_phone_layout_home_and_community(new_context, server, places):
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations")
     ).to_be_visible()
     menu.tap()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations")).to_be_hidden()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations")
+    ).to_be_hidden()
 
 
 CHART_TEXT_JS = """
@@ -109,5 +111,7 @@ def test_main_menu_open_without_a_toggle(new_context, server, places, context):
     every link is there and no "Menu" button is."""
     page = new_context(**context).new_page()
     page.goto(f"{server}/en/")
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Communities")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Communities")
+    ).to_be_visible()
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
