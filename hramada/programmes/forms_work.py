@@ -113,6 +113,11 @@ class UpdateForm(forms.Form):
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
+    def __init__(self, *args, **kwargs):
+        # The plan page also shows the update form, whose box is "text" too: ids of their own.
+        kwargs.setdefault("auto_id", "id_comment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class AlumniForm(forms.ModelForm):
     class Meta:

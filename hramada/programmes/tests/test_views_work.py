@@ -401,3 +401,22 @@ def test_a_need_cites_a_published_local_issue_by_its_address(client, w):
     assert need.local_issue_key == issue.public_id
     page = client.get(reverse("programmes:needs", args=[a.public_id])).content.decode()
     assert reverse("local_issues:detail", args=[issue.public_id]) in page and "No bus on Sundays" in page
+
+
+def test_plan_page_with_the_update_and_comment_forms_has_unique_ids(client, w):
+    """Both forms have a "text" field; the page is for someone who may post an update and comment, and
+    each label must lead to its own box (a repeated id sent a screen reader to the wrong one)."""
+    from lxml import html
+
+    plan = plan_with_activity(w)
+    work.submit_plan(actor=w.user, plan=plan)
+    login_staff(client, UserFactory(is_staff=True, is_superuser=True))
+    doc = html.fromstring(client.get(reverse("programmes:plan", args=[plan.public_id])).content)
+    assert doc.xpath("//textarea[@name='text']"), "the page has no update or comment box"
+    boxes = doc.xpath("//form[.//textarea[@name='text']]")
+    assert len(boxes) == 2, "expected both the update and the comment form"
+    ids = doc.xpath("//@id")
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for form in boxes:
+        box = form.xpath(".//textarea[@name='text']")[0]
+        assert form.xpath(f".//label[@for='{box.get('id')}']")
