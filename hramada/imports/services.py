@@ -34,7 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hramada.core import audit
+from hramada.core import audit, registry
 from hramada.core.errors import DomainError
 from hramada.core.storage import delete_stored, open_stored
 from hramada.core.tasks import enqueue_on_commit
@@ -431,6 +431,21 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
                     "skipped": len(errors),
                     "notes": notes,
                     **counts,
+                },
+            )
+            # One message for the whole list (not one per registration: a list may hold 50,000 rows);
+            # the receiver reads the registrations through the API if it wants them.
+            registry.emit(
+                "import.completed",
+                job.organisation_id,
+                {
+                    "import": job.public_id,
+                    "kind": job.kind,
+                    "event": {"id": job.event.public_id, "slug": job.event.slug} if job.event else None,
+                    "people_created": counts["created_count"],
+                    "people_matched": counts["matched_count"],
+                    "registrations": counts.get("registered_count", 0),
+                    "rows_skipped": len(errors),
                 },
             )
     except Exception as exc:

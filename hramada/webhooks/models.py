@@ -14,6 +14,7 @@ EVENT_TYPES = {
     "vote_stage.closed": _("Public vote closed (voting)"),
     "results.published": _("Results published (contests)"),
     "issue.answered": _("Local issue answered by your authority (local issues)"),
+    "import.completed": _("Spreadsheet of people or attendance imported (imports)"),
 }
 TEST_EVENT = "webhook.test"
 

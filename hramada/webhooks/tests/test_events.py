@@ -161,3 +161,60 @@ def test_a_vote_closed_early_is_announced_when_it_closes(
         assert services.announce_closed_votes() == 1
     [message] = bodies(receiver)
     assert message["data"]["stage"] == stage.public_id and message["data"]["closed_early"] is True
+
+
+def _attendance_import(org, event, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hramada.imports import services as imports
+    from hramada.orgs.models import Role
+    from hramada.orgs.tests.factories import member_of
+
+    organiser = member_of(org, Role.MANAGER)
+    upload = SimpleUploadedFile("list.csv", text.encode(), content_type="text/csv")
+    job = imports.create_import(
+        actor=organiser, organisation=org, kind="attendance", event=event, upload=upload
+    )
+    return organiser, job
+
+
+def test_import_completed_fires_once_per_list_not_per_row(
+    org, hooked, receiver, django_capture_on_commit_callbacks
+):
+    from hramada.imports import services as imports
+
+    event = EventFactory(organisation=org, starts_at=timezone.now() - timedelta(days=2))
+    organiser, job = _attendance_import(org, event, "Name,Was there\nAnna,yes\nBoris,no\nCyril,maybe\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.start_import(actor=organiser, job=job, decisions={})
+    [completed] = bodies(receiver)  # no registration.created for each person on the list
+    assert completed["type"] == "import.completed"
+    assert completed["data"] == {
+        "import": job.public_id,
+        "kind": "attendance",
+        "event": {"id": event.public_id, "slug": event.slug},
+        "people_created": 2,
+        "people_matched": 0,
+        "registrations": 2,
+        "rows_skipped": 1,
+    }
+    assert "Anna" not in json.dumps(completed)
+
+
+def test_no_import_event_when_the_import_fails(
+    org, hooked, receiver, django_capture_on_commit_callbacks, monkeypatch
+):
+    from hramada.imports import services as imports
+
+    event = EventFactory(organisation=org)
+    organiser, job = _attendance_import(org, event, "Name,Was there\nAnna,yes\n")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(imports, "_register_attendance", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.start_import(actor=organiser, job=job, decisions={})
+    job.refresh_from_db()
+    assert job.status == job.Status.FAILED
+    assert receiver.requests == []
