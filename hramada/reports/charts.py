@@ -3,7 +3,7 @@ title, a description and the table beneath, so that a screen reader and a printo
 
 Each bar has its label on the line above it, so the chart is narrow (``WIDTH``) and its text stays
 readable when a phone scales it to the screen's width (labels beside the bars needed 640 units, and
-the text shrank to 5 px on a phone)."""
+the text shrank to 6 px on a phone)."""
 
 from dataclasses import dataclass
 
@@ -13,6 +13,7 @@ BAR_HEIGHT = 16
 GAP = 10
 VALUE_SPACE = 56  # room right of the longest bar for its value
 ROW = LABEL_LINE + BAR_HEIGHT + GAP
+ROOM = WIDTH - VALUE_SPACE  # the longest bar's width
 TEXT_BASELINE = 13  # a 13-unit font's baseline from the top of its line
 
 
@@ -47,7 +48,7 @@ class Chart:
     description: str
     bars: list[Bar]
     width: int = WIDTH
-    room: int = WIDTH - VALUE_SPACE  # the longest bar's width
+    room: int = ROOM
     bar_height: int = BAR_HEIGHT
 
     @property
@@ -62,11 +63,10 @@ def bar_chart(table) -> Chart | None:
     values = [row[table.chart_column] for row in table.rows]
     numbers = [v for v in values if isinstance(v, int | float)]
     top = max(numbers, default=0) or 1
-    room = WIDTH - VALUE_SPACE
     bars = []
     for i, row in enumerate(table.rows):
         value = row[table.chart_column]
-        width = round(room * value / top) if isinstance(value, int | float) else 0
+        width = round(ROOM * value / top) if isinstance(value, int | float) else 0
         bars.append(Bar(str(row[0]), value, i * ROW, width))
     shown = ", ".join(f"{b.label}: {b.value}" for b in bars)
     description = f"{table.columns[table.chart_column]} — {shown}"
