@@ -246,7 +246,15 @@ class Registration(BaseModel):
                 "event", "person", condition=Q(status__in=ACTIVE), name="one_active_registration_per_event"
             )
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            # The reports' participations: an event's attendees read from the index alone (reports.indicators).
+            models.Index(
+                fields=["event", "person"],
+                condition=Q(checked_in_at__isnull=False),
+                name="registration_attended",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} — {self.event} ({self.status})"

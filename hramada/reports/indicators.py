@@ -34,19 +34,23 @@ from the total (``local_issues.accountability.suppress_small``). Shares are show
 of their breakdown is hidden.
 
 Cost: a fixed number of queries whatever the data; the reach tables are one statement that gathers
-the participations (``UNION ALL`` of the five sources) once and folds them per person, kind and
-place before every breakdown (hashed ``GROUP BY``s, no ``COUNT(DISTINCT)`` over all of them); contest
-votes read the projects' maintained ``vote_count``. It runs on PostgreSQL and SQLite alike
+the participations (``UNION ALL`` of the five sources, an event's attendees read from the index
+``registration_attended`` alone) without the person rows, folds them per person, kind and place, joins
+the people to the folded rows, and folds those once more per person; every breakdown is a hashed
+``GROUP BY`` over the per-person rows (a few hundred groups), and only people of several settlements
+are counted per place from their own rows (no ``COUNT(DISTINCT)`` over all the participations).
+Contest votes read the projects' maintained ``vote_count``. It runs on PostgreSQL and SQLite alike
 (docs/reports.md, "Performance").
 """
 
 import datetime as dt
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +69,7 @@ from hramada.local_issues.accountability import (
     suppress_small,
 )
 from hramada.local_issues.models import PUBLIC_LIST, Issue
-from hramada.people.models import Disability, Gender
+from hramada.people.models import Disability, Gender, Person
 from hramada.places.models import Community, Country, Region, Settlement
 from hramada.programmes.models import (
     ActionPlan,
@@ -161,40 +165,19 @@ KINDS = {
     "contest": pgettext_lazy("a kind of participation", "contest team"),
     "issue": pgettext_lazy("a kind of participation", "local issue raised"),
 }
-COLUMNS = (
-    "r_person",
-    "r_kind",
-    "r_settlement",
-    "r_community",
-    "r_gender",
-    "r_disability",
-)
-
-
-def _consented(person: str) -> dict:
-    """The person's gender and disability as given with consent, else '' (read from the row each
-    source already joins for the home place, so the reach needs no second pass over people)."""
-    return {
-        "r_gender": Case(
-            When(**{f"{person}__gender_consent_at__isnull": False}, then=F(f"{person}__gender")),
-            default=Value(""),
-        ),
-        "r_disability": Case(
-            When(**{f"{person}__disability_consent_at__isnull": False}, then=F(f"{person}__disability")),
-            default=Value(""),
-        ),
-    }
+# In the statement a kind is a bit, so the kinds a person took part in are one number (their BIT_OR).
+KIND_BITS = {kind: 1 << i for i, kind in enumerate(KINDS)}
+COLUMNS = ("r_person", "r_kind", "r_settlement", "r_community")
 
 
 def _place(qs, kind: str, settlement: str, community: str, person: str = "person"):
-    """Annotate a source with the participation's person, kind and place (activity's, else home)."""
-    home = f"{person}__home_settlement"
+    """Annotate a source with the participation's person, kind and the activity's place (settlement and
+    community; None when the activity has none: the person's home stands in later, ``_participations``)."""
     return qs.annotate(
         r_person=F(f"{person}__id"),
-        r_kind=Value(kind),
-        r_settlement=Coalesce(f"{settlement}_id", f"{home}_id"),
-        r_community=Coalesce(f"{community}_id", f"{person}__home_community_id"),
-        **_consented(person),
+        r_kind=Value(KIND_BITS[kind]),
+        r_settlement=F(f"{settlement}_id"),
+        r_community=F(f"{community}_id"),
     )
 
 
@@ -208,12 +191,9 @@ def _sources(scope: Scope, period: Period) -> list:
     participants = Participant.objects.filter(period.overlaps("cohort__starts_on", "cohort__ends_on"))
     participants = participants.annotate(
         r_person=F("person_id"),
-        r_kind=Value("programme"),
-        r_settlement=Coalesce(
-            "application__settlement_id", "community__settlement_id", "person__home_settlement_id"
-        ),
-        r_community=Coalesce("community_id", "application__community_id", "person__home_community_id"),
-        **_consented("person"),
+        r_kind=Value(KIND_BITS["programme"]),
+        r_settlement=Coalesce("application__settlement_id", "community__settlement_id"),
+        r_community=Coalesce("community_id", "application__community_id"),
     )
     volunteering = _place(
         ShiftSignup.objects.filter(cancelled_at__isnull=True).filter(period.moments("shift__starts_at")),
@@ -248,13 +228,14 @@ def _scoped(sources: dict, scope: Scope) -> dict:
         return sources
     if scope.kind in ("country", "region", "community"):
         # Region and country follow from the participation's settlement (the activity's, else the
-        # person's home), so a place scope is "its settlement is one of the place's".
+        # person's home), so a place scope is "its settlement is one of the place's". Here the
+        # activity's place is known: a participation whose activity has a place outside the scope is
+        # left out; one whose activity has none waits for the home place (``_home_filter``).
         if scope.kind == "community":
-            return {name: qs.filter(r_community=obj.pk) for name, qs in sources.items()}
-        places = Settlement.objects.filter(
-            **({"region__country": obj} if scope.kind == "country" else {"region": obj})
-        ).values("pk")
-        return {name: qs.filter(r_settlement__in=places) for name, qs in sources.items()}
+            keep = Q(r_community=obj.pk) | Q(r_community__isnull=True)
+        else:
+            keep = Q(r_settlement__in=_scope_settlements(scope)) | Q(r_settlement__isnull=True)
+        return {name: qs.filter(keep) for name, qs in sources.items()}
     if scope.kind == "organisation":
         return {
             "event": sources["event"].filter(event__organisation=obj),
@@ -289,13 +270,38 @@ def _scoped(sources: dict, scope: Scope) -> dict:
     raise ValueError(f"unknown scope {scope.kind!r}")
 
 
-def _union_sql(querysets) -> tuple[str, list]:
-    """SQL for a CTE ``p`` over the participations (columns person_id, kind, settlement_id,
-    community_id, and the person's gender and disability given with consent, else ''), and its
-    parameters; None if no source can have rows. The region and country of a participation are its
-    settlement's (``_places_join``)."""
+def _scope_settlements(scope: Scope):
+    """The settlements (``pk`` values) of a country or region scope."""
+    field = "region__country" if scope.kind == "country" else "region"
+    return Settlement.objects.filter(**{field: scope.obj}).values("pk")
+
+
+def _home_filter(scope: Scope, person: str) -> tuple[str, list]:
+    """SQL over ``f`` (the folded participations) and the person row ``person``: the participation is
+    in a place scope, its activity's place (already filtered in ``_scoped``) else the person's home."""
+    q = connection.ops.quote_name
+    meta = Person._meta
+    if scope.kind == "community":
+        home = f"{person}.{q(meta.get_field('home_community').column)}"
+        return f"(f.community_id IS NOT NULL OR {home} = %s)", [scope.obj.pk]
+    if scope.kind in ("country", "region"):
+        sql, params = _scope_settlements(scope).query.sql_with_params()
+        home = f"{person}.{q(meta.get_field('home_settlement').column)}"
+        return f"(f.settlement_id IS NOT NULL OR {home} IN ({sql}))", list(params)
+    return "", []
+
+
+def _participations(scope: Scope, period: Period) -> tuple[str | None, list]:
+    """SQL for CTEs ending in ``p``, the participations folded: one row per person, kind, settlement
+    and community with its number of participations ``n``, the place being the activity's, else the
+    person's home, and the person's gender and disability given with consent (else ''); and its
+    parameters. (None, []) if no source can have rows. The region and country of a participation are
+    its settlement's (``_places_join``).
+
+    The sources are gathered without the person rows (``p0``) and folded (``f``) before the people are
+    joined, so a person is read once per place and kind, not once per participation."""
     parts, params = [], []
-    for i, qs in enumerate(querysets):
+    for i, qs in enumerate(_sources(scope, period)):
         try:
             sql, p = qs.query.sql_with_params()
         except EmptyResultSet:
@@ -305,8 +311,26 @@ def _union_sql(querysets) -> tuple[str, list]:
         params.extend(p)
     if not parts:
         return None, []
-    names = "person_id, kind, settlement_id, community_id, gender, disability"
-    return f"WITH p ({names}) AS ({' UNION ALL '.join(parts)}) ", params
+    q = connection.ops.quote_name
+    meta = Person._meta
+
+    def col(name):
+        return f"pp.{q(meta.get_field(name).column)}"
+
+    where, where_params = _home_filter(scope, "pp")
+    # SQL from querysets and model metadata; every value is a parameter.
+    cte = (
+        f"WITH p0 (person_id, kind, settlement_id, community_id) AS ({' UNION ALL '.join(parts)}), "  # noqa: S608
+        "f AS (SELECT person_id, kind, settlement_id, community_id, COUNT(*) AS n FROM p0 "
+        "GROUP BY person_id, kind, settlement_id, community_id), "
+        f"p AS (SELECT f.person_id, f.kind, COALESCE(f.settlement_id, {col('home_settlement')}) AS settlement_id, "
+        f"COALESCE(f.community_id, {col('home_community')}) AS community_id, "
+        f"CASE WHEN {col('gender_consent_at')} IS NOT NULL THEN {col('gender')} ELSE '' END AS gender, "
+        f"CASE WHEN {col('disability_consent_at')} IS NOT NULL THEN {col('disability')} ELSE '' END "
+        f"AS disability, f.n FROM f INNER JOIN {q(meta.db_table)} pp ON pp.{q(meta.pk.column)} = f.person_id"
+        f"{' WHERE ' + where if where else ''}) "
+    )
+    return cte, params + where_params
 
 
 def _places_join(alias: str) -> tuple[str, str, str]:
@@ -323,8 +347,13 @@ def _places_join(alias: str) -> tuple[str, str, str]:
 
 
 def _rows(cte: str, params, select: str) -> list[tuple]:
-    """Run ``select`` (fixed SQL over ``p``) after the CTE; every value travels as a parameter."""
-    with connection.cursor() as cursor:
+    """Run ``select`` (fixed SQL over ``p``) after the CTE; every value travels as a parameter. On
+    PostgreSQL without JIT compilation: the planner cannot estimate the folds' rows, and on large data
+    its estimate crosses ``jit_above_cost``, where compiling costs more than the statement (seen: 1.4 s
+    added to 0.45 s)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(cte + select, params)
         return cursor.fetchall()
 
@@ -443,15 +472,14 @@ def _suppressed_column(keys: list, counts: list[int]) -> list:
     return [shown[k] for k in keys]
 
 
-PLACE_PARTS = ("country", "region", "settlement", "country_settlements", "region_settlements")
+MULTI = -1  # a person's settlement in ``persons`` when they took part in more than one
 
 
 def _reach_rows(scope: Scope, period: Period) -> dict:
-    """The reach's figures before suppression, from one statement: ``totals`` (people, participations,
-    settlements, communities), ``by_kind`` [(kind, people, participations)], ``by_country`` and
-    ``by_region`` [(id or None, people, participations, settlements)], ``by_person`` [(gender,
-    disability, people)] and ``by_settlement`` [(settlement id or None, people, participations)] (the
-    map's, ``geo``)."""
+    """The reach's figures before suppression: ``totals`` (people, participations, settlements,
+    communities), ``by_kind`` [(kind, people, participations)], ``by_country`` and ``by_region`` [(id or
+    None, people, participations, settlements)], ``by_person`` [(gender, disability, people)] and
+    ``by_settlement`` [(settlement id or None, people, participations)] (the map's, ``geo``)."""
     out = {
         "totals": (0, 0, 0, 0),
         "by_kind": [],
@@ -460,64 +488,95 @@ def _reach_rows(scope: Scope, period: Period) -> dict:
         "by_person": [],
         "by_settlement": [],
     }
-    cte, params = _union_sql(_sources(scope, period))
+    cte, params = _participations(scope, period)
     if cte is None:
         return out
-    # One statement. The participations ``p`` are gathered once (a CTE read several times is kept, not
-    # run again), then every figure is a hashed GROUP BY over them or over what is folded from them,
-    # never a sorted COUNT(DISTINCT ...) over all the participations. Two folds read ``p``: ``sp``, one
-    # row per settlement and person with its participations (the map's figures; folded again into
-    # ``persons``, one row per person with gender and disability, and into ``pr``, one row per region
-    # and person, the settlement's region joined per row of ``sp``, not per participation), and ``kp``,
-    # one row per kind and person.
-    join, region, country = _places_join("sp")
+    # One statement over the folded participations ``p``. ``persons`` folds them once more into one
+    # row per person: participations, the kinds taken part in (``KIND_BITS``, or-ed) and the
+    # settlement when it is the only one (else MULTI). The people, the kinds' people, gender and
+    # disability, and the places of everyone with one settlement then come from one grouping of
+    # ``persons`` by those columns (a few hundred rows). Only the people of several settlements (``m``)
+    # are counted per settlement, region and country from their rows of ``p``; the participations
+    # per kind and the communities are one pass over ``p`` each.
+    # SQLite has no BIT_OR; the sum of the distinct bits is the same number.
+    kinds_of = "BIT_OR(kind)" if connection.vendor == "postgresql" else "SUM(DISTINCT kind)"
+    join, region, country = _places_join("p")
     rows = _rows(
         cte,
-        params,
-        ", sp AS (SELECT settlement_id, person_id, gender, disability, COUNT(*) AS n FROM p "  # noqa: S608
-        "GROUP BY settlement_id, person_id, gender, disability), "
-        "persons AS (SELECT gender, disability FROM sp GROUP BY person_id, gender, disability), "
-        "kp AS (SELECT kind, COUNT(*) AS n FROM p GROUP BY kind, person_id), "
-        f"pr AS (SELECT {region} AS region_id, {country} AS country_id, sp.person_id, SUM(sp.n) AS n "
-        f"FROM sp {join} GROUP BY {region}, {country}, sp.person_id), "
-        f"places AS (SELECT {region} AS region_id, {country} AS country_id, sp.settlement_id FROM "
-        f"(SELECT settlement_id FROM sp WHERE settlement_id IS NOT NULL GROUP BY settlement_id) sp {join}) "
-        "SELECT 'all', '', (SELECT COUNT(*) FROM persons), (SELECT SUM(n) FROM sp), "
-        "(SELECT COUNT(*) FROM places), "
-        "(SELECT COUNT(*) FROM (SELECT community_id FROM p WHERE community_id IS NOT NULL "
-        "GROUP BY community_id) c) "
-        "UNION ALL SELECT 'kind', kind, COUNT(*), SUM(n), 0, 0 FROM kp GROUP BY kind "
-        "UNION ALL SELECT 'country', CAST(country_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM "
-        "(SELECT country_id, person_id, SUM(n) AS n FROM pr GROUP BY country_id, person_id) c "
-        "GROUP BY country_id "
-        "UNION ALL SELECT 'region', CAST(region_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM pr "
-        "GROUP BY region_id "
-        "UNION ALL SELECT 'country_settlements', CAST(country_id AS TEXT), COUNT(*), 0, 0, 0 FROM places "
-        "GROUP BY country_id "
-        "UNION ALL SELECT 'region_settlements', CAST(region_id AS TEXT), COUNT(*), 0, 0, 0 FROM places "
-        "GROUP BY region_id "
-        "UNION ALL SELECT 'settlement', CAST(settlement_id AS TEXT), COUNT(*), SUM(n), 0, 0 FROM sp "
+        [*params, MULTI, MULTI],
+        ", persons AS (SELECT person_id, gender, disability, SUM(n) AS n, "  # noqa: S608
+        f"{kinds_of} AS kinds, "
+        "CASE WHEN COUNT(settlement_id) = 0 OR (COUNT(settlement_id) = COUNT(*) "
+        "AND MIN(settlement_id) = MAX(settlement_id)) THEN MIN(settlement_id) ELSE %s END AS settlement_id "
+        "FROM p GROUP BY person_id, gender, disability), "
+        f"m AS (SELECT p.settlement_id, {region} AS region_id, {country} AS country_id, p.person_id, p.n "
+        f"FROM p INNER JOIN persons ON persons.person_id = p.person_id AND persons.settlement_id = %s {join}) "
+        "SELECT 'persons', gender, disability, kinds, settlement_id, CAST(NULL AS bigint), COUNT(*), SUM(n) "
+        "FROM persons GROUP BY gender, disability, kinds, settlement_id "
+        "UNION ALL SELECT 'kind', '', '', kind, NULL, NULL, 0, SUM(n) FROM p GROUP BY kind "
+        "UNION ALL SELECT 'communities', '', '', 0, NULL, NULL, COUNT(*), 0 FROM "
+        "(SELECT community_id FROM p WHERE community_id IS NOT NULL GROUP BY community_id) c "
+        "UNION ALL SELECT 'settlement', '', '', 0, settlement_id, NULL, COUNT(*), SUM(n) FROM "
+        "(SELECT settlement_id, person_id, SUM(n) AS n FROM m GROUP BY settlement_id, person_id) x "
         "GROUP BY settlement_id "
-        "UNION ALL SELECT 'person', gender || '|' || disability, COUNT(*), 0, 0, 0 FROM persons "
-        "GROUP BY gender, disability",
+        "UNION ALL SELECT 'region', '', '', 0, region_id, NULL, COUNT(*), SUM(n) FROM "
+        "(SELECT region_id, person_id, SUM(n) AS n FROM m GROUP BY region_id, person_id) x GROUP BY region_id "
+        "UNION ALL SELECT 'country', '', '', 0, country_id, NULL, COUNT(*), SUM(n) FROM "
+        "(SELECT country_id, person_id, SUM(n) AS n FROM m GROUP BY country_id, person_id) x "
+        "GROUP BY country_id",
     )
-    settled = {"country_settlements": {}, "region_settlements": {}}
-    for part, key, *numbers in rows:
-        a, b, c, d = (int(n or 0) for n in numbers)  # PostgreSQL's SUM of integers is a numeric
-        place = int(key) if part in PLACE_PARTS and key not in (None, "") else None
-        if part == "all":
-            out["totals"] = (a, b, c, d)
+    people = participations = communities = 0
+    by_person, kind_people, kind_parts = defaultdict(int), defaultdict(int), {}
+    places = {part: defaultdict(lambda: [0, 0]) for part in ("settlement", "region", "country")}
+    single = []  # [(settlement id or None, people, participations)] of people with one settlement
+    for part, text, disability, kind_bits, key, _null, count, n in rows:
+        count, n = int(count or 0), int(n or 0)  # PostgreSQL's SUM of integers is a numeric
+        if part == "persons":
+            people += count
+            participations += n
+            by_person[(text, disability)] += count
+            for kind, bit in KIND_BITS.items():
+                if int(kind_bits or 0) & bit:
+                    kind_people[kind] += count
+            if key != MULTI:
+                single.append((key, count, n))
         elif part == "kind":
-            out["by_kind"].append((key, a, b))
-        elif part in settled:
-            settled[part][place] = a
-        elif part in ("country", "region", "settlement"):
-            out[f"by_{part}"].append((place, a, b))
+            kind_parts[next(k for k, bit in KIND_BITS.items() if bit == kind_bits)] = n
+        elif part == "communities":
+            communities = count
         else:
-            g, _bar, dis = key.partition("|")
-            out["by_person"].append((g, dis, a))
+            places[part][key][0] += count
+            places[part][key][1] += n
+    # Where each settlement lies (the settlements reached, a few thousand at most).
+    ids = {key for key, *_rest in single} | set(places["settlement"])
+    lies = {
+        pk: (region_id, country_id)
+        for pk, region_id, country_id in Settlement.objects.filter(pk__in=ids - {None}).values_list(
+            "pk", "region_id", "region__country_id"
+        )
+    }
+    for key, count, n in single:
+        region_id, country_id = lies.get(key, (None, None))
+        for part, place in (("settlement", key), ("region", region_id), ("country", country_id)):
+            places[part][place][0] += count
+            places[part][place][1] += n
+    settled = {"region": defaultdict(int), "country": defaultdict(int)}
+    for key in places["settlement"]:
+        if key is not None:
+            region_id, country_id = lies[key]
+            settled["region"][region_id] += 1
+            settled["country"][country_id] += 1
+    out["totals"] = (
+        people,
+        participations,
+        len(places["settlement"]) - (None in places["settlement"]),
+        communities,
+    )
+    out["by_kind"] = [(kind, kind_people[kind], n) for kind, n in kind_parts.items()]
+    out["by_person"] = [(g, d, count) for (g, d), count in by_person.items()]
+    out["by_settlement"] = [(key, a, b) for key, (a, b) in places["settlement"].items()]
     for part in ("country", "region"):
-        out[f"by_{part}"] = [(*r, settled[f"{part}_settlements"].get(r[0], 0)) for r in out[f"by_{part}"]]
+        out[f"by_{part}"] = [(key, a, b, settled[part].get(key, 0)) for key, (a, b) in places[part].items()]
     return out
 
 
@@ -789,7 +848,7 @@ def report(scope: Scope, period: Period) -> Report:
 def reach_by_country(project) -> dict:
     """{country code: unique people} of a donor project over its whole life (unsuppressed; for the
     IATI file's recipient-country percentages, which publish shares, not people)."""
-    cte, params = _union_sql(_sources(Scope("donor_project", project), Period()))
+    cte, params = _participations(Scope("donor_project", project), Period())
     if cte is None:
         return {}
     join, _region, country = _places_join("p")

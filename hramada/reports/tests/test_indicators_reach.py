@@ -70,3 +70,28 @@ def test_a_place_scope_keeps_only_the_participations_there(six):
     assert (mogilev["Unique people reached"], mogilev["Participations"]) == (6, 12)
     armenia = {k: v[0] for k, v in rows(report(Scope("country", six["am"]), Y2020), "summary").items()}
     assert (armenia["Unique people reached"], armenia["Participations"]) == (6, 12)
+
+
+def test_participations_without_a_place_count_under_place_not_recorded(places):  # noqa: F811
+    """Five people with no home attend an event in Pinsk and one without a place; five more only the
+    one without a place. The first five took part in two places (Pinsk and none), so each is counted
+    in both rows; the others only where no place is recorded."""
+    pinsk = EventFactory(starts_at=moment(2020), ends_at=moment(2020, 6, 16), settlement=places["pinsk"])
+    unplaced = EventFactory(starts_at=moment(2020), ends_at=moment(2020, 6, 16), settlement=None)
+    for i in range(10):
+        person = PersonFactory(home_settlement=None)
+        attended(person, unplaced)
+        if i < 5:
+            attended(person, pinsk)
+    rep = report(Scope(), Y2020)
+    summary = {k: v[0] for k, v in rows(rep, "summary").items()}
+    assert (summary["Unique people reached"], summary["Participations"], summary["Settlements"]) == (
+        10,
+        15,
+        1,
+    )
+    assert rows(rep, "by_country") == {"Belarus": [5, 5, 1], "place not recorded": [10, 10, 0]}
+    assert rows(rep, "by_region") == {"Brest Region (BY)": [5, 5, 1], "place not recorded": [10, 10, 0]}
+    assert sorted(rep.by_settlement, key=str) == sorted([(places["pinsk"].pk, 5, 5), (None, 10, 10)], key=str)
+    belarus = {k: v[0] for k, v in rows(report(Scope("country", places["by"]), Y2020), "summary").items()}
+    assert (belarus["Unique people reached"], belarus["Participations"]) == (5, 5)
