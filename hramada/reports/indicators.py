@@ -167,6 +167,7 @@ KINDS = {
 }
 # In the statement a kind is a bit, so the kinds a person took part in are one number (their BIT_OR).
 KIND_BITS = {kind: 1 << i for i, kind in enumerate(KINDS)}
+KIND_OF_BIT = {bit: kind for kind, bit in KIND_BITS.items()}
 COLUMNS = ("r_person", "r_kind", "r_settlement", "r_community")
 
 
@@ -511,17 +512,17 @@ def _reach_rows(scope: Scope, period: Period) -> dict:
         "FROM p GROUP BY person_id, gender, disability), "
         f"m AS (SELECT p.settlement_id, {region} AS region_id, {country} AS country_id, p.person_id, p.n "
         f"FROM p INNER JOIN persons ON persons.person_id = p.person_id AND persons.settlement_id = %s {join}) "
-        "SELECT 'persons', gender, disability, kinds, settlement_id, CAST(NULL AS bigint), COUNT(*), SUM(n) "
+        "SELECT 'persons', gender, disability, kinds, settlement_id, COUNT(*), SUM(n) "
         "FROM persons GROUP BY gender, disability, kinds, settlement_id "
-        "UNION ALL SELECT 'kind', '', '', kind, NULL, NULL, 0, SUM(n) FROM p GROUP BY kind "
-        "UNION ALL SELECT 'communities', '', '', 0, NULL, NULL, COUNT(*), 0 FROM "
+        "UNION ALL SELECT 'kind', '', '', kind, NULL, 0, SUM(n) FROM p GROUP BY kind "
+        "UNION ALL SELECT 'communities', '', '', 0, NULL, COUNT(*), 0 FROM "
         "(SELECT community_id FROM p WHERE community_id IS NOT NULL GROUP BY community_id) c "
-        "UNION ALL SELECT 'settlement', '', '', 0, settlement_id, NULL, COUNT(*), SUM(n) FROM "
+        "UNION ALL SELECT 'settlement', '', '', 0, settlement_id, COUNT(*), SUM(n) FROM "
         "(SELECT settlement_id, person_id, SUM(n) AS n FROM m GROUP BY settlement_id, person_id) x "
         "GROUP BY settlement_id "
-        "UNION ALL SELECT 'region', '', '', 0, region_id, NULL, COUNT(*), SUM(n) FROM "
+        "UNION ALL SELECT 'region', '', '', 0, region_id, COUNT(*), SUM(n) FROM "
         "(SELECT region_id, person_id, SUM(n) AS n FROM m GROUP BY region_id, person_id) x GROUP BY region_id "
-        "UNION ALL SELECT 'country', '', '', 0, country_id, NULL, COUNT(*), SUM(n) FROM "
+        "UNION ALL SELECT 'country', '', '', 0, country_id, COUNT(*), SUM(n) FROM "
         "(SELECT country_id, person_id, SUM(n) AS n FROM m GROUP BY country_id, person_id) x "
         "GROUP BY country_id",
     )
@@ -529,19 +530,19 @@ def _reach_rows(scope: Scope, period: Period) -> dict:
     by_person, kind_people, kind_parts = defaultdict(int), defaultdict(int), {}
     places = {part: defaultdict(lambda: [0, 0]) for part in ("settlement", "region", "country")}
     single = []  # [(settlement id or None, people, participations)] of people with one settlement
-    for part, text, disability, kind_bits, key, _null, count, n in rows:
+    for part, gender, disability, kind_bits, key, count, n in rows:
         count, n = int(count or 0), int(n or 0)  # PostgreSQL's SUM of integers is a numeric
         if part == "persons":
             people += count
             participations += n
-            by_person[(text, disability)] += count
+            by_person[(gender, disability)] += count
             for kind, bit in KIND_BITS.items():
                 if int(kind_bits or 0) & bit:
                     kind_people[kind] += count
             if key != MULTI:
                 single.append((key, count, n))
         elif part == "kind":
-            kind_parts[next(k for k, bit in KIND_BITS.items() if bit == kind_bits)] = n
+            kind_parts[KIND_OF_BIT[kind_bits]] = n
         elif part == "communities":
             communities = count
         else:
